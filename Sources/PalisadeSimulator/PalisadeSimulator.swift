@@ -1,0 +1,1 @@
+// PalisadeSimulator: many validators in one process, simulated time, seeded faults.

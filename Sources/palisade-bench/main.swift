@@ -1,0 +1,2 @@
+// palisade-bench: micro-benchmarks (release build). Scripts/bench-* run it.
+print("palisade-bench: no benchmarks yet")

@@ -1,0 +1,20 @@
+import ArgumentParser
+
+@main
+struct Palisade: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "palisade",
+        abstract: "A Tendermint-style proof-of-stake BFT validator.",
+        version: PalisadeVersion.string,
+        subcommands: [Version.self]
+    )
+}
+
+enum PalisadeVersion {
+    static let string = "0.1.0-dev"
+}
+
+struct Version: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Print the version.")
+    func run() { print(PalisadeVersion.string) }
+}
