@@ -1,2 +1,28 @@
-// palisade-bench: micro-benchmarks (release build). Scripts/bench-* run it.
-print("palisade-bench: no benchmarks yet")
+// palisade-bench: micro-benchmarks, meant for release builds (`Scripts/bench-*` run them).
+// Usage: palisade-bench <benchmark>. Each benchmark lives in its own file and adds one line to
+// `benchmarks` below; all of them share the timing rules in `BenchmarkHarness.swift`.
+
+import Foundation
+
+/// Name, one-line summary, entry point.
+let benchmarks: [(name: String, summary: String, run: () -> Void)] = [
+    ("crypto", "Ed25519 sign/verify, SHA-256, vote sign bytes, merkle root and proofs", CryptoBenchmark.run),
+]
+
+@MainActor func usage() -> String {
+    var text = "usage: palisade-bench <benchmark>\n\nbenchmarks:\n"
+    for benchmark in benchmarks {
+        text += "  " + benchmark.name.padding(toLength: 12, withPad: " ", startingAt: 0) + benchmark.summary + "\n"
+    }
+    return text
+}
+
+let arguments = Array(CommandLine.arguments.dropFirst())
+if arguments.count == 1, let benchmark = benchmarks.first(where: { $0.name == arguments[0] }) {
+    benchmark.run()
+} else if arguments == ["-h"] || arguments == ["--help"] || arguments == ["help"] {
+    print(usage(), terminator: "")
+} else {
+    printError(usage())
+    exit(2)
+}
