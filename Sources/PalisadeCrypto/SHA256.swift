@@ -13,7 +13,7 @@ public enum SHA256Hash {
             let copy = Bytes(bytes)
             copy.withUnsafeBytes { hasher.update(bufferPointer: $0) }
         }
-        return Bytes(hasher.finalize())
+        return finalBytes(hasher.finalize())
     }
 
     /// Hash of `prefix || a || b` without building the concatenation: the merkle tree's inner step.
@@ -22,7 +22,14 @@ public enum SHA256Hash {
         withUnsafeBytes(of: prefix) { hasher.update(bufferPointer: $0) }
         a.withUnsafeBytes { hasher.update(bufferPointer: $0) }
         if !b.isEmpty { b.withUnsafeBytes { hasher.update(bufferPointer: $0) } }
-        return Bytes(hasher.finalize())
+        return finalBytes(hasher.finalize())
+    }
+
+    /// Copies the digest in one step. `Bytes(digest)` goes through the digest's `Sequence`
+    /// iterator, which builds a temporary array and then appends byte by byte: two allocations
+    /// and 32 appends on every hash, and merkle trees hash a lot.
+    private static func finalBytes(_ digest: Crypto.SHA256.Digest) -> Bytes {
+        digest.withUnsafeBytes { Bytes($0) }
     }
 
     /// SHA-256 of the empty input: the merkle root of zero leaves.
