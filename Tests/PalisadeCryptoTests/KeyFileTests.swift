@@ -175,3 +175,24 @@ import Testing
         #expect(error(#"{"priv_key":{"type":1,"value":"AAAA"}}"#) == "node_key.json: priv_key.type: expected a string, got a number")
     }
 }
+
+@Suite struct KeyRedactionTests {
+    @Test func privateKeysNeverPrintTheirBytes() throws {
+        let privateKey = try #require(Ed25519PrivateKey(seed: Ed25519Tests.seed1))
+        let seedHex = Ed25519Tests.seed1.hex
+        var dumped = ""
+        dump(PrivValidatorKey(privateKey: privateKey), to: &dumped)
+        dump(NodeKey(privateKey: privateKey), to: &dumped)
+        dump(privateKey, to: &dumped)
+        let printed = [
+            "\(privateKey)", String(reflecting: privateKey), "\(PrivValidatorKey(privateKey: privateKey))",
+            String(reflecting: NodeKey(privateKey: privateKey)), dumped,
+        ]
+        for text in printed {
+            #expect(!text.lowercased().contains(seedHex.prefix(16)))
+            #expect(!text.contains(KeyFileTests.privateValue.prefix(16)))
+            #expect(!text.contains("157\n"), "no decimal byte list of the seed (0x9d = 157 first): \(text)")
+        }
+        #expect("\(PrivValidatorKey(privateKey: privateKey))" == "PrivValidatorKey(address: \(KeyFileTests.address), <redacted>)")
+    }
+}
