@@ -57,7 +57,8 @@ extension Vote {
         try Self.checkSignature(p.signature.count, at: path.child("signature"), required: true)
         // Only a precommit for a block may carry an extension (CometBFT's rule since v0.38).
         if type == .precommit && !blockID.isZero {
-            try Self.checkSignature(p.extensionSignature.count, at: path.child("extension_signature"), required: false)
+            try Self.checkSignature(p.extensionSignature.count, at: path.child("extension_signature"),
+                                    required: !p.extension.isEmpty)
         } else {
             guard p.extension.isEmpty else { throw path.child("extension").error("only a precommit for a block may carry one") }
             guard p.extensionSignature.isEmpty else {

@@ -97,7 +97,8 @@ import Testing
         #expect(field { $0.signature = Data(repeating: 1, count: 65) } == "signature")
         #expect(field { $0.timestamp.nanos = 1_000_000_000 } == "timestamp")
         #expect(field { $0.type = .prevote; $0.extension = Data([1]) } == "extension")
-        #expect(field { $0.extension = Data([1]) } == nil)
+        #expect(field { $0.extension = Data([1]) } == "extension_signature")
+        #expect(field { $0.extension = Data([1]); $0.extensionSignature = Data(repeating: 2, count: 64) } == nil)
     }
 
     @Test func proposalFieldChecks() throws {
