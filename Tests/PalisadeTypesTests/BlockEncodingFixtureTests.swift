@@ -38,4 +38,18 @@ import Testing
         #expect(parts.header == expected.partSetHeader)
         #expect(parts.header.hash.upperHex.hasPrefix("FF0A320E"))
     }
+
+    /// The same block as a `Block`: it passes `validateBasic` (its header's data, evidence and
+    /// last-commit hashes match its body) and its `blockID` is the one the chain recorded.
+    @Test func block10AsBlockValue() throws {
+        let result = try RPCFixtures.block10()
+        let json = try RPCFixtures.dict(result, "block")
+        var proto = Tendermint_Types_Block()
+        proto.header = try RPCFixtures.header(try RPCFixtures.dict(json, "header")).proto
+        proto.data = BlockData().proto
+        proto.lastCommit = try Self.commitProto(try RPCFixtures.dict(json, "last_commit"))
+        let block = try Block(proto: proto)
+        #expect(block.blockID == (try RPCFixtures.blockID(try RPCFixtures.dict(result, "block_id"))))
+        #expect(try Block(protobuf: block.protobuf) == block)
+    }
 }
