@@ -1,0 +1,34 @@
+import PalisadeTypes
+
+/// What the core asks its shell to do, in order. `.persist` always comes before any directive
+/// its input caused, so nothing leaves the process that a restart could forget (DESIGN §5).
+public enum Directive: Sendable, Hashable {
+    /// Append this input to the WAL and fsync before executing the directives after it.
+    case persist(Input)
+    /// Sign (through the double-sign guard), broadcast, and feed back as `Input.proposal`.
+    case signProposal(Proposal)
+    /// Sign (through the double-sign guard), broadcast, and feed back as `Input.vote`.
+    case signVote(Vote)
+    /// Deliver `Input.timeout` after `timeout.duration` milliseconds.
+    case scheduleTimeout(Timeout)
+    /// We are the proposer with no valid value: build a block, answer with `Input.proposalValue`.
+    case requestProposal(height: Int64, round: Int32)
+    /// +2/3 precommits for a proposal we hold: commit it (paper L49).
+    case decide(Decision)
+    /// A validator signed two different votes for one (height, round, type): the evidence pool
+    /// turns the pair into `DuplicateVoteEvidence`.
+    case duplicateVote(first: Vote, second: Vote)
+}
+
+/// A decided block: what the shell executes and stores.
+public struct Decision: Sendable, Hashable {
+    public var height: Int64
+    public var round: Int32
+    public var blockID: BlockID
+
+    public init(height: Int64, round: Int32, blockID: BlockID) {
+        self.height = height
+        self.round = round
+        self.blockID = blockID
+    }
+}
