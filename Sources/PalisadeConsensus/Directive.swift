@@ -25,10 +25,21 @@ public struct Decision: Sendable, Hashable {
     public var height: Int64
     public var round: Int32
     public var blockID: BlockID
+    /// The certificate: one `CommitSig` per validator in set order, from the precommits of `round`.
+    /// It becomes the next block's `LastCommit`; the core keeps adding late precommits to it in
+    /// `ConsensusState.decisions` until the next `startHeight`.
+    public var commit: Commit
 
+    /// A decision without its certificate (an empty commit), for callers that only compare blocks.
     public init(height: Int64, round: Int32, blockID: BlockID) {
+        self.init(height: height, round: round, blockID: blockID,
+                  commit: Commit(height: height, round: round, blockID: blockID, signatures: []))
+    }
+
+    public init(height: Int64, round: Int32, blockID: BlockID, commit: Commit) {
         self.height = height
         self.round = round
         self.blockID = blockID
+        self.commit = commit
     }
 }
