@@ -80,3 +80,18 @@ struct PersistenceTests {
         #expect(out.decisions.map(\.blockID) == [blockA])
     }
 }
+
+@Suite("Scale")
+struct ScaleTests {
+    @Test("100 validators with uneven stake agree on three heights, one proposal lost (tallies stay O(1) per vote)")
+    func hundredValidators() {
+        let powers = (0..<100).map { Int64(1 + $0 % 7) }
+        var cluster = Cluster(powers: powers, maxHeight: 3)
+        cluster.lostProposals = [[2, 0]]
+        cluster.run(inputLimit: 400_000)
+        #expect(cluster.allDecided)
+        for height in Int64(1)...3 {
+            #expect(Set(cluster.nodes.indices.compactMap { cluster.decided[$0][height]?.blockID }).count == 1)
+        }
+    }
+}
