@@ -117,7 +117,8 @@ import Testing
 
     /// An absent entry still writes its timestamp, as Go's zero time (0001-01-01, seconds
     /// −62135596800): CometBFT's field is non-nullable, so it is never left out, and the commit
-    /// hash covers these bytes.
+    /// hash covers these bytes. (tendermint-rs, which checks real chains' `last_commit_hash`,
+    /// writes the same zero time; our fixtures hold no real commit with an absent entry.)
     @Test func absentCommitSigEncoding() throws {
         let bytes = CanonicalEncoding.encode(CommitSig.absent.proto)
         #expect(bytes.hex == "08011a0b088092b8c398feffffff01")
