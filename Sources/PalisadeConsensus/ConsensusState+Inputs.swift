@@ -43,24 +43,28 @@ extension ConsensusState {
         return true
     }
 
+    /// Keeps every distinct proposal of a round, as the paper's message log does: a proposer
+    /// that equivocates may have shown others a different value, and L36/L49 must be able to use
+    /// the one they lock on or decide. Capped per round, and far-future rounds (for L49 in a round
+    /// we have not reached) are capped too, so a Byzantine proposer cannot fill memory.
     private mutating func receive(_ proposal: Proposal, as input: Input) -> Bool {
         if proposal.height == height + 1 { return futureHeight.insert(input) }
         guard context != nil, proposal.height == height, !hasDecided,
               proposal.round >= 0, proposal.round < Self.roundLimit,
               proposal.polRound >= -1, proposal.polRound < proposal.round,
-              proposal.blockID.isComplete,
-              context?.proposals[proposal.round] == nil  // a second proposal for a round is the proposer equivocating
+              proposal.blockID.isComplete else { return false }
+        let held = context?.proposals[proposal.round] ?? []
+        guard held.count < Self.proposalsPerRound,
+              !held.contains(where: { $0.blockID == proposal.blockID && $0.polRound == proposal.polRound })
         else { return false }
-        if proposal.round > round + 1 {
-            // Far-future proposals (for L49 in a round we have not reached) are few for correct
-            // proposers; keep the two highest so a Byzantine proposer cannot fill memory.
+        if held.isEmpty, proposal.round > round + 1 {
             let far = context?.proposals.keys.filter { $0 > round + 1 } ?? []
-            if far.count >= 2 {
+            if far.count >= Self.farProposalRounds {
                 guard let lowest = far.min(), proposal.round > lowest else { return false }
                 context?.proposals[lowest] = nil
             }
         }
-        context?.proposals[proposal.round] = proposal
+        context?.proposals[proposal.round, default: []].append(proposal)
         return true
     }
 
@@ -74,6 +78,7 @@ extension ConsensusState {
             return false
         case .equivocation(let first):
             effects.append(.duplicateVote(first: first, second: vote))
+            if hasDecided { recordLatePrecommit(vote) }
             return true
         case .counted:
             if hasDecided { recordLatePrecommit(vote) }
@@ -124,7 +129,7 @@ extension ConsensusState {
     private mutating func recordLatePrecommit(_ vote: Vote) {
         guard vote.type == .precommit, let decision = decisions[height], vote.round == decision.round,
               let index = Int(exactly: vote.validatorIndex), decision.commit.signatures.indices.contains(index),
-              decision.commit.signatures[index].blockIDFlag == .absent else { return }
-        decisions[height]?.commit.signatures[index] = VoteKeeper.commitSig(for: vote, decided: decision.blockID)
+              let precommits = context?.votes.tally(round: vote.round, type: .precommit).votes(by: index) else { return }
+        decisions[height]?.commit.signatures[index] = VoteKeeper.commitSig(from: precommits, decided: decision.blockID)
     }
 }

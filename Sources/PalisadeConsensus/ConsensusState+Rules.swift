@@ -4,7 +4,8 @@ import PalisadeTypes
 /// the same order (checklist invariant 6) so that a WAL replay takes the same path:
 /// L49, L36, L28, L22, L44, L34, L47, L55. A precommit quorum for a value beats round skipping,
 /// and the current round finishes what it can before L55 leaves it. Every rule either changes
-/// the step, the round, a "first time" flag or the decision, so the loop ends.
+/// the step, the round, a "first time" flag or the decision, so the loop ends. Where a round holds
+/// several proposals (an equivocating proposer), they are tried in arrival order.
 extension ConsensusState {
     mutating func runRules(now: Timestamp, into effects: inout [Directive]) {
         while !hasDecided, fireOneRule(now: now, into: &effects) {}
@@ -14,39 +15,43 @@ extension ConsensusState {
         guard let context else { return false }
         if decideIfPossible(context, into: &effects) { return true }
         let votes = context.votes
-        if let proposal = context.proposals[round] {
-            let v = proposal.blockID
-            let validity = context.blockValidity[v]
-            // L36: ⟨PROPOSAL, h, r, v, ∗⟩ ∧ 2f+1 ⟨PREVOTE, h, r, id(v)⟩ ∧ valid(v) ∧ step ≥ prevote, first time.
-            if validity == true, step >= .prevote, !context.roundFlags.validValueUpdated,
-               votes.hasTwoThirds(round: round, type: .prevote, for: v) {
-                self.context?.roundFlags.validValueUpdated = true
-                if step == .prevote {  // L37
-                    lockedValue = v  // L38: lock before the precommit leaves
-                    lockedRound = round  // L39
-                    castVote(.precommit, for: v, now: now, into: &effects)  // L40
-                    step = .precommit  // L41
+        let proposals = context.proposals[round] ?? []
+        // L36: ⟨PROPOSAL, h, r, v, ∗⟩ ∧ 2f+1 ⟨PREVOTE, h, r, id(v)⟩ ∧ valid(v) ∧ step ≥ prevote, first time.
+        if step >= .prevote, !context.roundFlags.validValueUpdated,
+           let v = proposals.lazy.map(\.blockID).first(where: {
+               context.blockValidity[$0] == true && votes.hasTwoThirds(round: round, type: .prevote, for: $0)
+           }) {
+            self.context?.roundFlags.validValueUpdated = true
+            if step == .prevote {  // L37
+                lockedValue = v  // L38: lock before the precommit leaves
+                lockedRound = round  // L39
+                castVote(.precommit, for: v, now: now, into: &effects)  // L40
+                step = .precommit  // L41
+            }
+            validValue = v  // L42
+            validRound = round  // L43
+            return true
+        }
+        // L22 and L28 wait for the block's verdict (a full proposal): prevoting nil for a block
+        // still in flight is L57's job.
+        if step == .propose {
+            for proposal in proposals {
+                let v = proposal.blockID, vr = proposal.polRound
+                guard let validity = context.blockValidity[v] else { continue }
+                // L28: ⟨PROPOSAL, h, r, v, vr⟩ ∧ 2f+1 ⟨PREVOTE, h, vr, id(v)⟩ with 0 ≤ vr < r.
+                if vr >= 0, vr < round, votes.hasTwoThirds(round: vr, type: .prevote, for: v) {
+                    let acceptable = validity && (lockedRound <= vr || lockedValue == v)  // L29
+                    castVote(.prevote, for: acceptable ? v : .zero, now: now, into: &effects)  // L30, L32
+                    step = .prevote  // L33
+                    return true
                 }
-                validValue = v  // L42
-                validRound = round  // L43
-                return true
-            }
-            // L28: ⟨PROPOSAL, h, r, v, vr⟩ ∧ 2f+1 ⟨PREVOTE, h, vr, id(v)⟩, step = propose, 0 ≤ vr < r.
-            // Waits for the block's verdict: prevoting nil for a block still in flight is L57's job.
-            let vr = proposal.polRound
-            if step == .propose, vr >= 0, vr < round, let validity,
-               votes.hasTwoThirds(round: vr, type: .prevote, for: v) {
-                let acceptable = validity && (lockedRound <= vr || lockedValue == v)  // L29
-                castVote(.prevote, for: acceptable ? v : .zero, now: now, into: &effects)  // L30, L32
-                step = .prevote  // L33
-                return true
-            }
-            // L22: ⟨PROPOSAL, h, r, v, −1⟩, step = propose.
-            if step == .propose, vr == -1, let validity {
-                let acceptable = validity && (lockedRound == -1 || lockedValue == v)  // L23
-                castVote(.prevote, for: acceptable ? v : .zero, now: now, into: &effects)  // L24, L26
-                step = .prevote  // L27
-                return true
+                // L22: ⟨PROPOSAL, h, r, v, −1⟩.
+                if vr == -1 {
+                    let acceptable = validity && (lockedRound == -1 || lockedValue == v)  // L23
+                    castVote(.prevote, for: acceptable ? v : .zero, now: now, into: &effects)  // L24, L26
+                    step = .prevote  // L27
+                    return true
+                }
             }
         }
         // L44: 2f+1 ⟨PREVOTE, h, r, nil⟩ while step = prevote.
@@ -80,7 +85,8 @@ extension ConsensusState {
     /// The core then waits for the shell's `startHeight(h + 1)` (L54) after executing the block.
     private mutating func decideIfPossible(_ context: HeightContext, into effects: inout [Directive]) -> Bool {
         for (r, v) in context.votes.precommitQuorumsByRound() {
-            guard context.proposals[r]?.blockID == v, context.blockValidity[v] == true else { continue }
+            guard context.proposals[r]?.contains(where: { $0.blockID == v }) == true,
+                  context.blockValidity[v] == true else { continue }
             let decision = Decision(height: height, round: r, blockID: v,
                                     commit: context.votes.commit(round: r, blockID: v))
             decisions[height] = decision  // L51

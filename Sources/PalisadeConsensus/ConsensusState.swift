@@ -14,6 +14,10 @@ public struct ConsensusState: Sendable, Equatable {
     public static let defaultFutureHeightBufferLimit = 4096
     /// Rounds at or above this are ignored, so `round + 1` can never overflow.
     static let roundLimit: Int32 = Int32.max / 2
+    /// Distinct proposals kept per round: one from a correct proposer, a few from an equivocating one.
+    static let proposalsPerRound = 4
+    /// Rounds above round_p + 1 whose proposals are kept (the highest ones).
+    static let farProposalRounds = 2
 
     public let chainID: String
     /// Nil for a node that follows consensus without voting.
@@ -61,8 +65,8 @@ public struct ConsensusState: Sendable, Equatable {
     /// True once this height is decided; the core then waits for `startHeight(h + 1)`.
     public var hasDecided: Bool { decisions[height] != nil }
 
-    /// The proposal held for the current round, if any.
-    public var proposal: Proposal? { context?.proposals[round] }
+    /// The first proposal held for the current round, if any.
+    public var proposal: Proposal? { context?.proposals[round]?.first }
 
     /// The proposer of (current height, `round`): the set as given at round 0, rotated `round`
     /// times by proposer priority after that. O(validators × round): shells should not ask about
@@ -108,8 +112,9 @@ struct HeightContext: Sendable, Equatable {
     /// Our index in `validators`; nil when we do not vote at this height.
     let ownIndex: Int?
     var votes: VoteKeeper
-    /// The first proposal seen for each round (the shell has checked it is the round's proposer's).
-    var proposals: [Int32: Proposal] = [:]
+    /// The distinct proposals of each round in arrival order (the shell has checked they are the
+    /// round's proposer's; more than one means it equivocated).
+    var proposals: [Int32: [Proposal]] = [:]
     /// `valid(v)` by block: present once the block arrived and the app judged it, which is what
     /// makes a proposal "full". A block re-proposed in a later round keeps its verdict.
     var blockValidity: [BlockID: Bool] = [:]

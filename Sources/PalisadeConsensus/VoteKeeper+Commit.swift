@@ -7,21 +7,22 @@ extension VoteKeeper {
     func commit(round: Int32, blockID: BlockID) -> Commit {
         let precommits = tally(round: round, type: .precommit)
         let signatures = validators.validators.indices.map { index in
-            Self.commitSig(for: precommits.vote(by: index), decided: blockID)
+            Self.commitSig(from: precommits.votes(by: index), decided: blockID)
         }
         return Commit(height: height, round: round, blockID: blockID, signatures: signatures)
     }
 
-    /// A precommit's entry in the commit for `decided`: COMMIT, NIL, or ABSENT.
-    static func commitSig(for precommit: Vote?, decided: BlockID) -> CommitSig {
-        guard let precommit else { return .absent }
-        if precommit.blockID == decided {
-            return CommitSig(blockIDFlag: .commit, validatorAddress: precommit.validatorAddress,
-                             timestamp: precommit.timestamp, signature: precommit.signature)
+    /// A validator's entry in the commit for `decided`, from its precommits of the round: COMMIT
+    /// if one of them is for `decided` (an equivocator's vote counted towards the quorum, so the
+    /// commit must carry it for `VerifyCommit` to see +2/3), NIL if its first is for nil, else ABSENT.
+    static func commitSig(from precommits: [Vote], decided: BlockID) -> CommitSig {
+        if let vote = precommits.first(where: { $0.blockID == decided }) {
+            return CommitSig(blockIDFlag: .commit, validatorAddress: vote.validatorAddress,
+                             timestamp: vote.timestamp, signature: vote.signature)
         }
-        if precommit.isNil {
-            return CommitSig(blockIDFlag: .nil, validatorAddress: precommit.validatorAddress,
-                             timestamp: precommit.timestamp, signature: precommit.signature)
+        if let first = precommits.first, first.isNil {
+            return CommitSig(blockIDFlag: .nil, validatorAddress: first.validatorAddress,
+                             timestamp: first.timestamp, signature: first.signature)
         }
         return .absent
     }

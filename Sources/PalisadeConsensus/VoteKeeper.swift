@@ -1,7 +1,8 @@
 import PalisadeTypes
 
 /// The paper's message log for votes at one height: stake-weighted tallies per (round, type),
-/// one counted vote per validator per (round, type), equivocations turned into evidence.
+/// each validator counted once per value it named (see `VoteTally`), equivocations reported as
+/// evidence once per (validator, round, type).
 ///
 /// Memory stays bounded under Byzantine senders: rounds up to `horizon` (the current round + 1)
 /// are kept in full, which correct progress bounds; above it each validator holds votes in at most
@@ -13,13 +14,12 @@ struct VoteKeeper: Sendable, Equatable {
     enum Outcome: Equatable {
         /// Counted: the state changed.
         case counted
-        /// A second vote for a different value in a slot already counted: not counted, reported once.
+        /// The validator's first vote for a different value in this (round, type): counted for
+        /// that value, and the pair is evidence to report.
         case equivocation(first: Vote)
-        /// Nothing changed: an identical duplicate, an unknown signer, a crowded far round, a repeat report.
+        /// Nothing changed: a duplicate, an unknown signer, a crowded far round, a capped equivocator.
         case ignored
     }
-
-    private struct Slot: Hashable { var round: Int32; var type: VoteType; var index: Int }
 
     let height: Int64
     let validators: ValidatorSet
@@ -30,7 +30,6 @@ struct VoteKeeper: Sendable, Equatable {
     private var precommitQuorums: [Int32: BlockID] = [:]
     /// Rounds whose distinct senders reached +1/3, for L55; re-checked on use, like the quorums.
     private var skipCandidates: Set<Int32> = []
-    private var reportedEquivocations: Set<Slot> = []
     private var farRounds: [Int: [Int32]] = [:]
     private(set) var horizon: Int32 = 1
 
@@ -74,16 +73,20 @@ struct VoteKeeper: Sendable, Equatable {
               let index = Int(exactly: vote.validatorIndex),
               let validator = validators.validator(at: index),
               validator.address == vote.validatorAddress else { return .ignored }
-        let slot = Slot(round: vote.round, type: vote.type, index: index)
-        if let first = rounds[vote.round]?[vote.type].vote(by: index) {
-            guard first.blockID != vote.blockID, !reportedEquivocations.contains(slot) else { return .ignored }
-            reportedEquivocations.insert(slot)
-            return .equivocation(first: first)
+        if rounds[vote.round]?[vote.type].vote(by: index) == nil {
+            guard admitFarRound(vote.round, index: index) else { return .ignored }
         }
-        guard admitFarRound(vote.round, index: index) else { return .ignored }
-        rounds[vote.round, default: RoundVotes()].add(vote, index: index, power: validator.votingPower)
-        noteQuorums(after: vote)
-        return .counted
+        let outcome = rounds[vote.round, default: RoundVotes()].add(vote, index: index, power: validator.votingPower)
+        switch outcome {
+        case .ignored:
+            return .ignored
+        case .counted:
+            noteQuorums(after: vote)
+            return .counted
+        case .conflicting(let first, let isFirstConflict):
+            noteQuorums(after: vote)
+            return isFirstConflict ? .equivocation(first: first) : .counted
+        }
     }
 
     /// The current round moved to `round`: rounds up to `round + 1` are no longer "far".
@@ -129,6 +132,5 @@ struct VoteKeeper: Sendable, Equatable {
         guard var votes = rounds[round], let validator = validators.validator(at: index) else { return }
         votes.removeAll(by: index, power: validator.votingPower)
         rounds[round] = votes.isEmpty ? nil : votes
-        reportedEquivocations = reportedEquivocations.filter { !($0.round == round && $0.index == index) }
     }
 }

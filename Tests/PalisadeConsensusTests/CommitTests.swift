@@ -32,6 +32,19 @@ struct CommitTests {
         #expect(h.state.decisions[1]?.commit.signatures[5].blockIDFlag == .absent)
     }
 
+    @Test("An equivocator whose precommit for the block completed the quorum is in the commit as COMMIT")
+    func commitCarriesEquivocatorsVote() throws {
+        var h = Harness(me: .observer)
+        _ = h.start()
+        _ = h.propose(round: 0, blockA)
+        _ = h.precommits(nilBlock, round: 0, from: [0])
+        _ = h.precommits(blockA, round: 0, from: [1, 2])
+        let out = h.precommits(blockA, round: 0, from: [0])
+        #expect(out.duplicateVotes.count == 1)
+        let decision = try #require(out.decisions.first)
+        #expect(decision.commit.signatures.map(\.blockIDFlag) == [.commit, .commit, .commit, .absent])
+    }
+
     @Test("Our votes are stamped max(now, lastBlockTime + 1 ms)",
           arguments: [(Int64(-5_000), Int64(1)), (0, 1), (7_000, 7_000)])
     func voteTimestamp(nowOffsetMs: Int64, expectedOffsetMs: Int64) {

@@ -72,6 +72,16 @@ struct PrecommitStepTests {
         #expect(h.validity(round: 0, blockA, true).decisions.map(\.blockID) == [blockA])
     }
 
+    @Test("L49 with an equivocating proposer: decides the value of its second proposal, which the others precommitted")
+    func l49OnSecondProposal() {
+        var h = Harness()
+        _ = h.start()
+        #expect(h.propose(round: 0, blockA).prevoted == [blockA])
+        _ = h.propose(round: 0, blockB)
+        let out = h.precommits(blockB, round: 0, from: h.others)
+        #expect(out.decisions.map(\.blockID) == [blockB])
+    }
+
     @Test("L49 does not decide an invalid value, nor a value other than the proposal's")
     func l49NeedsValidProposedValue() {
         var h = Harness()

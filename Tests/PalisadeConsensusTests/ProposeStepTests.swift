@@ -154,16 +154,36 @@ struct ProposeStepTests {
         }
     }
 
-    @Test("A proposal with polRound ≥ round, a zero block ID, or a second proposal for the round is ignored")
-    func malformedProposals() {
+    @Test("A proposal with polRound ≥ round or a zero block ID is ignored; distinct proposals of a round are kept, capped")
+    func proposalsOfARound() {
         var h = Harness()
         _ = h.start()
         #expect(h.feed(.proposal(h.proposal(round: 0, blockA, pol: 0), now: h.now)).isEmpty)
         #expect(h.feed(.proposal(h.proposal(round: 1, blockA, pol: 3), now: h.now)).isEmpty)
         #expect(h.feed(.proposal(h.proposal(round: 0, nilBlock), now: h.now)).isEmpty)
         #expect(h.feed(.proposal(h.proposal(round: 0, blockA), now: h.now)).count == 1)
-        #expect(h.feed(.proposal(h.proposal(round: 0, blockB), now: h.now)).isEmpty)
+        #expect(h.feed(.proposal(h.proposal(round: 0, blockA), now: h.now)).isEmpty)  // the same again
+        // An equivocating proposer's other proposals are kept (L36/L49 may need them), up to a cap.
+        #expect(h.feed(.proposal(h.proposal(round: 0, blockB), now: h.now)).count == 1)
+        #expect(h.feed(.proposal(h.proposal(round: 0, block("C")), now: h.now)).count == 1)
+        #expect(h.feed(.proposal(h.proposal(round: 0, block("D")), now: h.now)).count == 1)
+        #expect(h.feed(.proposal(h.proposal(round: 0, block("E")), now: h.now)).isEmpty)
         #expect(h.state.proposal?.blockID == blockA)
+        // L22 takes the first full one in arrival order.
+        _ = h.validity(round: 0, blockB, true)
+        #expect(h.validity(round: 0, blockA, true).signedVotes.isEmpty)  // already prevoted B
+        #expect(h.state.step == .prevote)
+    }
+
+    @Test("Far-future proposals: only the two highest rounds above round_p + 1 are kept")
+    func farProposals() {
+        var h = Harness()
+        _ = h.start()
+        #expect(h.propose(round: 5, blockA, valid: nil).count == 1)
+        #expect(h.propose(round: 6, blockA, valid: nil).count == 1)
+        #expect(h.propose(round: 4, blockA, valid: nil).isEmpty)
+        #expect(h.propose(round: 7, blockA, valid: nil).count == 1)  // evicts round 5
+        #expect(h.propose(round: 1, blockA, valid: nil).count == 1)  // round_p + 1 is not far
     }
 
     @Test("L57: timeoutPropose(h, round_p) in propose prevotes nil; a stale one is a no-op",

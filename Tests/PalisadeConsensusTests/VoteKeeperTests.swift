@@ -40,7 +40,7 @@ struct VoteKeeperTests {
         #expect(!keeper.hasTwoThirds(round: 0, type: .precommit, for: blockA))
     }
 
-    @Test("A conflicting second vote yields one .duplicateVote and is not counted; identical duplicates are silent")
+    @Test("Equivocation: one .duplicateVote per slot; the conflicting vote counts for its value, never twice for ∗")
     func equivocation() {
         var h = Harness()
         _ = h.start()
@@ -53,14 +53,34 @@ struct VoteKeeperTests {
         #expect(out.first?.persistedInput?.vote == second)  // persisted first, then reported
         #expect(out.duplicateVotes.map(\.first) == [first])
         #expect(out.duplicateVotes.map(\.second) == [second])
-        #expect(power(h, .prevote, blockA) == 10 && power(h, .prevote, blockB) == 0)
-        // Again, identical, or a third value: reported once only, nothing counted.
+        #expect(power(h, .prevote, blockA) == 10 && power(h, .prevote, blockB) == 10)
+        #expect(h.state.context?.votes.tally(round: 0, type: .prevote).anyPower == 10)
+        #expect(h.state.context?.votes.rounds[0]?.senderPower == 10)
+        // Either vote again: silent, nothing changes.
         #expect(h.feed(.vote(second, now: h.now)).isEmpty)
         #expect(h.feed(.vote(first, now: h.now)).isEmpty)
-        #expect(h.feed(.vote(h.vote(.prevote, nilBlock, round: 0, from: v), now: h.now)).isEmpty)
+        // A third value is counted without a second report; a fourth is over the cap.
+        let third = h.feed(.vote(h.vote(.prevote, nilBlock, round: 0, from: v), now: h.now))
+        #expect(third.count == 1 && power(h, .prevote, nilBlock) == 10)
+        #expect(h.feed(.vote(h.vote(.prevote, block("C"), round: 0, from: v), now: h.now)).isEmpty)
         // The same validator's precommit is a different slot.
         #expect(h.feed(.vote(h.vote(.precommit, blockB, round: 0, from: v), now: h.now)).count == 1)
         #expect(power(h, .precommit, blockB) == 10)
+    }
+
+    @Test("L36 with an equivocator: its second prevote completes the polka of the value it names (paper's message log)")
+    func equivocatedPrevoteCompletesPolka() {
+        var h = Harness()
+        _ = h.start()
+        let (byzantine, p) = (h.others[0], h.others[1])
+        #expect(h.propose(round: 0, blockA).prevoted == [blockA])
+        _ = h.prevotes(blockA, round: 0, from: [h.me ?? -1])
+        _ = h.prevotes(blockB, round: 0, from: [byzantine])
+        _ = h.prevotes(blockA, round: 0, from: [p])
+        let out = h.prevotes(blockA, round: 0, from: [byzantine])  // me, p and the equivocator: 30 of 40
+        #expect(out.duplicateVotes.count == 1)
+        #expect(out.precommitted == [blockA])
+        #expect(h.state.lockedValue == blockA)
     }
 
     @Test("Votes from unknown validators, with a wrong index, for a past height or a negative round are dropped")
