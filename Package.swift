@@ -59,10 +59,21 @@ let package = Package(
             dependencies: ["PalisadeConsensus", "PalisadeTypes", "PalisadeCrypto"],
             swiftSettings: strict
         ),
+        // Durable pieces of the validator process: the double-sign guard's state file and the WAL.
+        // Not pure: this is where files are written and fsynced (DESIGN.md §5).
+        .target(
+            name: "PalisadeStorage",
+            dependencies: [
+                "PalisadeConsensus", "PalisadeTypes", "PalisadeCrypto", "PalisadeProto",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
+            exclude: ["WAL-FORMAT.md"],
+            swiftSettings: strict
+        ),
         .executableTarget(
             name: "palisade",
             dependencies: [
-                "PalisadeSimulator", "PalisadeTypes", "PalisadeCrypto",
+                "PalisadeSimulator", "PalisadeStorage", "PalisadeTypes", "PalisadeCrypto",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -88,6 +99,11 @@ let package = Package(
         .testTarget(
             name: "PalisadeConsensusTests",
             dependencies: ["PalisadeConsensus", "PalisadeTypes", "PalisadeCrypto"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "PalisadeStorageTests",
+            dependencies: ["PalisadeStorage", "PalisadeConsensus", "PalisadeTypes", "PalisadeCrypto"],
             swiftSettings: strict
         ),
         .testTarget(
