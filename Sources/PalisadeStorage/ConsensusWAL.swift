@@ -20,6 +20,8 @@ public final class ConsensusWAL {
     /// Set when opening found a torn or corrupt tail and truncated it: the line to log.
     public let recoveryNote: String?
     private var fd: Int32
+    /// The file's length after the last complete record: where a failed append is cut back to.
+    private var size: Int
 
     /// Opens or creates the log and recovers it: a damaged tail is cut off (and the cut made
     /// durable before anything new is appended after it); damage in the middle throws.
@@ -37,8 +39,10 @@ public final class ConsensusWAL {
             throw .io(error)
         }
         var note: String?
+        var size = 0
         do throws(WALError) {
             let scan = try Self.scan(fd: descriptor, path: path)
+            size = scan.validLength
             if let damage = scan.damage {
                 // fsync, not fdatasync: the new length must be durable before records are appended
                 // after it, or a power loss could resurrect the damaged bytes between old and new.
@@ -57,6 +61,7 @@ public final class ConsensusWAL {
         self.path = path
         self.fd = descriptor
         self.recoveryNote = note
+        self.size = size
     }
 
     deinit { if fd >= 0 { _ = Glibc.close(fd) } }
@@ -67,11 +72,20 @@ public final class ConsensusWAL {
         fd = -1
     }
 
-    /// Writes one record with a single `write` (O_APPEND); not durable until `sync`.
+    /// Writes one record with a single `write` (O_APPEND); not durable until `sync`. If the write
+    /// fails partway (disk full), the partial record is cut off again, so the next append does not
+    /// land after damage that a restart would report as corruption in the middle.
     public func append(_ entry: WALEntry) throws(WALError) {
         let payload = entry.encoded()
         guard payload.count <= WALRecord.maxPayload else { throw .entryTooLarge(bytes: payload.count) }
-        do { try PosixFile.writeAll(fd: fd, WALRecord.frame(payload), path: path) } catch { throw .io(error) }
+        let record = WALRecord.frame(payload)
+        do {
+            try PosixFile.writeAll(fd: fd, record, path: path)
+        } catch {
+            try? PosixFile.truncate(fd: fd, to: size, path: path)
+            throw .io(error)
+        }
+        size += record.count
     }
 
     public func append(_ input: Input) throws(WALError) { try append(.input(input)) }
