@@ -1,0 +1,108 @@
+import Foundation
+
+/// Many seeds, spread over cores. A seed's run depends on nothing but the seed and the
+/// options, so the order in which workers finish changes no result.
+public enum Campaign {
+    public struct Options: Sendable {
+        public var from: UInt64
+        public var count: Int
+        /// nil: seed s runs `Scenario.faultMixes[s % 6]`.
+        public var scenario: Scenario?
+        public var validators: Int?
+        public var heights: Int64
+        public var workers: Int
+
+        public init(from: UInt64 = 0, count: Int, scenario: Scenario? = nil, validators: Int? = nil,
+                    heights: Int64 = 3, workers: Int = 2) {
+            self.from = from
+            self.count = count
+            self.scenario = scenario
+            self.validators = validators
+            self.heights = heights
+            self.workers = workers
+        }
+
+        public func scenario(for seed: UInt64) -> Scenario {
+            scenario ?? Scenario.faultMixes[Int(seed % UInt64(Scenario.faultMixes.count))]
+        }
+    }
+
+    public struct Summary: Sendable {
+        public var seedsRun = 0
+        /// Runs with at least one violation, by seed.
+        public var failures: [SimulationResult] = []
+        /// Runs whose checker found a fork (what the negative control must produce).
+        public var forkedSeeds = 0
+        /// Heights decided by every honest validator, summed over runs.
+        public var heightsDecided: Int64 = 0
+        public var events = 0
+        public var simulatedMilliseconds: Int64 = 0
+        public var byScenario: [Scenario: Int] = [:]
+
+        mutating func add(_ result: SimulationResult) {
+            seedsRun += 1
+            if !result.passed { failures.append(result) }
+            if result.forked { forkedSeeds += 1 }
+            heightsDecided += result.heightsDecided
+            events += result.events
+            simulatedMilliseconds += result.simulatedTime
+            byScenario[result.scenario, default: 0] += 1
+        }
+
+        mutating func merge(_ part: Summary) {
+            seedsRun += part.seedsRun
+            failures += part.failures
+            forkedSeeds += part.forkedSeeds
+            heightsDecided += part.heightsDecided
+            events += part.events
+            simulatedMilliseconds += part.simulatedMilliseconds
+            byScenario.merge(part.byScenario, uniquingKeysWith: +)
+        }
+    }
+
+    /// Runs one seed.
+    public static func run(seed: UInt64, options: Options, keepTrace: Bool = false) -> SimulationResult {
+        Simulation(seed: seed, scenario: options.scenario(for: seed), validators: options.validators,
+                   heights: options.heights, keepTrace: keepTrace).run()
+    }
+
+    /// Runs every seed of `options` on `options.workers` threads; `progress` sees each result as
+    /// it completes (from any worker thread).
+    public static func run(_ options: Options, progress: @escaping @Sendable (SimulationResult) -> Void = { _ in }) -> Summary {
+        let workers = max(1, options.workers)
+        let total = LockedSummary()
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            var part = Summary()
+            var offset = worker
+            while offset < options.count {
+                let result = run(seed: options.from + UInt64(offset), options: options)
+                part.add(result)
+                progress(result)
+                offset += workers
+            }
+            total.merge(part)
+        }
+        var summary = total.value
+        summary.failures.sort { $0.seed < $1.seed }
+        return summary
+    }
+}
+
+/// The campaign's running total, shared by its worker threads.
+private final class LockedSummary: @unchecked Sendable {
+    // @unchecked: every access to `summary` holds `lock`.
+    private let lock = NSLock()
+    private var summary = Campaign.Summary()
+
+    func merge(_ part: Campaign.Summary) {
+        lock.lock()
+        defer { lock.unlock() }
+        summary.merge(part)
+    }
+
+    var value: Campaign.Summary {
+        lock.lock()
+        defer { lock.unlock() }
+        return summary
+    }
+}

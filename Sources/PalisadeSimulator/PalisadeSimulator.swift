@@ -1,1 +1,0 @@
-// PalisadeSimulator: many validators in one process, simulated time, seeded faults.
