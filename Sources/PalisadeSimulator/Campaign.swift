@@ -1,4 +1,5 @@
 import Foundation
+import PalisadeCrypto
 
 /// Many seeds, spread over cores. A seed's run depends on nothing but the seed and the
 /// options, so the order in which workers finish changes no result.
@@ -38,6 +39,14 @@ public enum Campaign {
         public var events = 0
         public var simulatedMilliseconds: Int64 = 0
         public var byScenario: [Scenario: Int] = [:]
+        /// Each seed's trace hash, to compare two campaigns (e.g. two processes) run for run.
+        public var traceHashes: [UInt64: String] = [:]
+
+        /// SHA-256 over "seed:hash" lines in seed order: equal for equal campaigns.
+        public var digest: String {
+            let lines = traceHashes.sorted { $0.key < $1.key }.map { "\($0.key):\($0.value)\n" }.joined()
+            return SHA256Hash.digest(Bytes(lines.utf8)).hex
+        }
 
         mutating func add(_ result: SimulationResult) {
             seedsRun += 1
@@ -47,6 +56,7 @@ public enum Campaign {
             events += result.events
             simulatedMilliseconds += result.simulatedTime
             byScenario[result.scenario, default: 0] += 1
+            traceHashes[result.seed] = result.traceHash
         }
 
         mutating func merge(_ part: Summary) {
@@ -57,6 +67,7 @@ public enum Campaign {
             events += part.events
             simulatedMilliseconds += part.simulatedMilliseconds
             byScenario.merge(part.byScenario, uniquingKeysWith: +)
+            traceHashes.merge(part.traceHashes) { first, _ in first }
         }
     }
 

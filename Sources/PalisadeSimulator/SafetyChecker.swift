@@ -31,7 +31,7 @@ public struct SafetyChecker: Sendable {
         violations += observations.doubleSigns.filter { if case let .doubleSign(v, _, _, _, _, _) = $0 { honest.contains(v) } else { true } }
         violations += observations.equivocationsReceived
             .filter { honest.contains($0.receiver) && !observations.hasEvidence($0) }
-            .sorted { ($0.receiver, $0.slot.height, $0.slot.round, $0.slot.validator) < ($1.receiver, $1.slot.height, $1.slot.round, $1.slot.validator) }
+            .sorted { ($0.receiver, $0.slot.height, $0.slot.round, $0.slot.validator, $0.slot.type.rawValue) < ($1.receiver, $1.slot.height, $1.slot.round, $1.slot.validator, $1.slot.type.rawValue) }
             .map { .missingEvidence(receiver: $0.receiver, signer: $0.slot.validator, height: $0.slot.height,
                                     round: $0.slot.round, type: $0.slot.type) }
         violations += observations.signerRefusals

@@ -71,6 +71,7 @@ struct Simulate: ParsableCommand {
         let mix = summary.byScenario.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.key)=\($0.value)" }
         print("")
         print("seeds run: \(summary.seedsRun) (\(mix.joined(separator: " ")))")
+        print("campaign digest: \(summary.digest)")
         print(String(format: "seeds/second: %.1f   simulated heights/second: %.1f   elapsed: %.1f s   events: %d",
                      Double(summary.seedsRun) / seconds, Double(summary.heightsDecided) / seconds, seconds, summary.events))
         try finish(violations: summary.failures.count, forked: summary.forkedSeeds, runs: summary.seedsRun,
