@@ -25,8 +25,8 @@ struct Envelope {
 
     var summary: String {
         switch message {
-        case .proposal(let p): "#\(id) Proposal(h=\(p.height) r=\(p.round) pol=\(p.polRound) \(p.blockID)) by v\(signer)"
-        case .vote(let v): "#\(id) \(v.type)(h=\(v.height) r=\(v.round) \(v.blockID)) by v\(signer)"
+        case .proposal(let p): "#\(id) Proposal(h=\(p.height) r=\(p.round) pol=\(p.polRound) \(p.blockID.traceName)) by v\(signer)"
+        case .vote(let v): "#\(id) \(v.type)(h=\(v.height) r=\(v.round) \(v.blockID.traceName)) by v\(signer)"
         }
     }
 }

@@ -4,12 +4,13 @@ public typealias SimTime = Int64
 
 /// A min-heap of pending events ordered by (time, sequence number). The sequence number is the
 /// order of scheduling, so events due at the same millisecond fire first-scheduled-first and a
-/// run never depends on heap internals.
+/// run never depends on heap internals. Payloads live in a slab beside the heap, so sifting
+/// moves three integers rather than a whole message.
 struct EventQueue<Payload> {
     private struct Entry {
         var time: SimTime
         var sequence: UInt64
-        var payload: Payload
+        var slot: Int
 
         func precedes(_ other: Entry) -> Bool {
             time != other.time ? time < other.time : sequence < other.sequence
@@ -18,13 +19,23 @@ struct EventQueue<Payload> {
 
     private var heap: [Entry] = []
     private var nextSequence: UInt64 = 0
+    private var slab: [Payload?] = []
+    private var freeSlots: [Int] = []
 
     var isEmpty: Bool { heap.isEmpty }
     var count: Int { heap.count }
     var nextTime: SimTime? { heap.first?.time }
 
     mutating func schedule(at time: SimTime, _ payload: Payload) {
-        heap.append(Entry(time: time, sequence: nextSequence, payload: payload))
+        let slot: Int
+        if let reused = freeSlots.popLast() {
+            slot = reused
+            slab[slot] = payload
+        } else {
+            slot = slab.count
+            slab.append(payload)
+        }
+        heap.append(Entry(time: time, sequence: nextSequence, slot: slot))
         nextSequence += 1
         siftUp(heap.count - 1)
     }
@@ -34,7 +45,10 @@ struct EventQueue<Payload> {
         heap.swapAt(0, heap.count - 1)
         let top = heap.removeLast()
         if !heap.isEmpty { siftDown(0) }
-        return (top.time, top.payload)
+        guard let payload = slab[top.slot] else { return nil }
+        slab[top.slot] = nil
+        freeSlots.append(top.slot)
+        return (top.time, payload)
     }
 
     private mutating func siftUp(_ start: Int) {

@@ -24,19 +24,22 @@ extension Simulation {
     func envelope(_ message: Envelope.Message, from node: SimulatedNode) -> Envelope {
         defer { nextMessageID += 1 }
         let envelope = Envelope(id: nextMessageID, origin: node.endpoint, signer: node.validator, message: message)
-        earliestArrival[envelope.id] = Array(repeating: .max, count: nodes.count)
-        earliestArrival[envelope.id]?[node.endpoint] = now
+        earliestArrival.append(contentsOf: repeatElement(SimTime.max, count: nodes.count))
+        earliestArrival[envelope.id * nodes.count + node.endpoint] = now
         if node.isHonest { archiveIfNew(envelope) }
         record("n\(node.endpoint) send \(envelope.summary)")
         return envelope
     }
 
     private func send(_ envelope: Envelope, from: Int, to: Int, relay: Bool) {
+        // No relay can beat a copy arriving before the link's fixed latency has even elapsed.
+        let slot = envelope.id * nodes.count + to
+        let known = earliestArrival[slot]
+        if relay && known <= now + plan.network.baseLatency[from][to] { return }
         let arrivals = plan.network.arrivals(from: from, to: to, at: now, rng: &networkRandom)
         guard let first = arrivals.first else { return }
-        let known = earliestArrival[envelope.id]?[to] ?? .max
         if relay && first >= known { return }
-        if first < known { earliestArrival[envelope.id]?[to] = first }
+        if first < known { earliestArrival[slot] = first }
         for time in arrivals {
             queue.schedule(at: time, .deliver(to: to, envelope: envelope))
         }

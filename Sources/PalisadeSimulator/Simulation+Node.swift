@@ -44,7 +44,7 @@ extension Simulation {
         case .decide(let decision):
             decide(decision, at: node)
         case let .duplicateVote(first, second):
-            record("n\(node.endpoint) evidence \(first.type) h=\(first.height) r=\(first.round) \(first.blockID) vs \(second.blockID)")
+            record("n\(node.endpoint) evidence \(first.type) h=\(first.height) r=\(first.round) \(first.blockID.traceName) vs \(second.blockID.traceName)")
             if node.isHonest, let signer = directory.index(of: first.validatorAddress) {
                 observations.recordEvidence(receiver: node.validator, signer: signer, first)
             }
@@ -67,7 +67,7 @@ extension Simulation {
         case .regression(let last):
             refused(node, "\(vote.type) h=\(vote.height) r=\(vote.round) below last signed \(last)", regression: true)
         case .conflict(let last):
-            refused(node, "\(vote.type) h=\(vote.height) r=\(vote.round) \(vote.blockID) conflicts with the signed \(last)",
+            refused(node, "\(vote.type) h=\(vote.height) r=\(vote.round) \(vote.blockID.traceName) conflicts with the signed \(last)",
                     regression: false)
         }
     }
@@ -130,7 +130,7 @@ extension Simulation {
     }
 
     private func decide(_ decision: Decision, at node: SimulatedNode) {
-        record("n\(node.endpoint) DECIDE h=\(decision.height) r=\(decision.round) \(decision.blockID)")
+        record("n\(node.endpoint) DECIDE h=\(decision.height) r=\(decision.round) \(decision.blockID.traceName)")
         if node.decided[decision.height] == nil { node.decided[decision.height] = decision.blockID }
         if node.isHonest {
             observations.recordDecision(validator: node.validator, height: decision.height, round: decision.round,

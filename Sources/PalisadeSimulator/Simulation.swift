@@ -26,8 +26,9 @@ public final class Simulation {
     public internal(set) var observations = Observations()
     public internal(set) var trace: Trace
     var nextMessageID = 0
-    /// earliestArrival[message id][endpoint]: when that endpoint first gets the message.
-    var earliestArrival: [Int: [SimTime]] = [:]
+    /// earliestArrival[id * endpoints + endpoint]: when that endpoint first gets message `id`
+    /// (message ids are dense, so a flat array serves).
+    var earliestArrival: [SimTime] = []
     /// Every message an honest endpoint sent or received, by height: what peers re-gossip to a
     /// restarted node.
     var archive: [Int64: [Envelope]] = [:]
@@ -128,12 +129,12 @@ public final class Simulation {
         case let .proposalValue(endpoint, incarnation, height, round, block):
             let node = nodes[endpoint]
             guard node.isAlive, node.incarnation == incarnation, node.height == height else { return }
-            record("n\(endpoint) app built h=\(height) r=\(round) \(block)")
+            record("n\(endpoint) app built h=\(height) r=\(round) \(block.traceName)")
             feed(node, .proposalValue(height: height, round: round, blockID: block, now: timestamp))
         case let .proposalValidity(endpoint, incarnation, height, round, block, valid):
             let node = nodes[endpoint]
             guard node.isAlive, node.incarnation == incarnation, node.height == height else { return }
-            record("n\(endpoint) app judged h=\(height) r=\(round) \(block) valid=\(valid)")
+            record("n\(endpoint) app judged h=\(height) r=\(round) \(block.traceName) valid=\(valid)")
             feed(node, .proposalValidity(height: height, round: round, blockID: block, valid: valid, now: timestamp))
         case let .startHeight(endpoint, incarnation, height):
             let node = nodes[endpoint]

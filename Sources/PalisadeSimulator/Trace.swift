@@ -1,4 +1,5 @@
 import PalisadeCrypto
+import PalisadeTypes
 
 /// Every event of a run as one compact line (`t=1234ms n3 recv Prevote h=2 r=0 …`), folded into
 /// a running SHA-256 (`hash = SHA-256(hash ‖ line ‖ "\n")`), so a test can assert that one seed
@@ -39,4 +40,20 @@ public struct Trace: Sendable {
 
     /// The last lines, oldest first.
     public var lastLines: [String] { Array(tail[tailStart...] + tail[..<tailStart]) }
+}
+
+extension BlockID {
+    /// The trace's name for a block: the first 6 bytes of its hash in upper hex, or `nil`.
+    /// (Cheaper than `description`, which renders both hashes; every trace line pays for it.)
+    var traceName: String {
+        if isZero { return "nil" }
+        let digits: [UInt8] = Array("0123456789ABCDEF".utf8)
+        var text: [UInt8] = []
+        text.reserveCapacity(12)
+        for byte in hash.prefix(6) {
+            text.append(digits[Int(byte >> 4)])
+            text.append(digits[Int(byte & 0x0F)])
+        }
+        return String(decoding: text, as: UTF8.self)
+    }
 }

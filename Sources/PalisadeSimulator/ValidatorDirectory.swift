@@ -29,7 +29,7 @@ final class ValidatorDirectory: @unchecked Sendable {
         var indexByAddress: [Address: Int] = [:]
         for (index, key) in keys.enumerated() { indexByAddress[key.publicKey.address] = index }
         self.indexByAddress = indexByAddress
-        let validators = zip(keys, powers).map { Validator(pubKey: $0.publicKey, votingPower: $1) }
+        let validators = zip(keys, powers).map { Validator(publicKey: $0.publicKey, votingPower: $1) }
         do {
             sets = [try ValidatorSet(validators: validators)]
         } catch {
@@ -50,7 +50,7 @@ final class ValidatorDirectory: @unchecked Sendable {
 
     /// The simulator's index of the proposer of (height, round).
     func proposer(height: Int64, round: Int32) -> Int {
-        let address = validatorSet(height: height).copyIncrementingProposerPriority(times: round).proposer.address
-        return indexByAddress[address] ?? 0
+        let set = validatorSet(height: height).copyIncrementingProposerPriority(times: Int(max(round, 0)))
+        return set.proposer.flatMap { indexByAddress[$0.address] } ?? 0
     }
 }

@@ -8,6 +8,7 @@ import PalisadeSimulator
 enum SimulatorBenchmark {
     static func run() {
         print("simulator: clean network, one thread, release build recommended")
+        _ = Simulation(seed: 0, scenario: .clean, validators: 4, heights: 5).run()  // warm-up: libsodium, caches
         for (validators, heights) in [(4, 300), (100, 8)] {
             let started = ContinuousClock.now
             let result = Simulation(seed: 1, scenario: .clean, validators: validators, heights: Int64(heights)).run()
