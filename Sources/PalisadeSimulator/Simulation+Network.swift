@@ -117,15 +117,20 @@ extension Simulation {
     /// Peers re-gossip what they hold for the heights a restarted node is missing (CometBFT's
     /// reactor does this for a peer that reports an older height). The relayer is an honest
     /// peer drawn from the network stream; the send obeys the network model like any other.
+    ///
+    /// What was on its way to the node when it crashed is forgotten first, so that later relays
+    /// of those messages are not elided on the strength of a delivery the crash swallowed.
     func regossip(to node: SimulatedNode) {
+        var slot = node.endpoint
+        while slot < earliestArrival.count {
+            earliestArrival[slot] = .max
+            slot += nodes.count
+        }
         let peers = nodes.filter { $0.isHonest && $0.endpoint != node.endpoint }.map(\.endpoint)
         guard !peers.isEmpty else { return }
         for height in archive.keys.sorted() where height >= max(node.height, 1) {
             for envelope in archive[height] ?? [] {
-                let relayer = peers[networkRandom.index(below: peers.count)]
-                for time in plan.network.arrivals(from: relayer, to: node.endpoint, at: now, rng: &networkRandom) {
-                    queue.schedule(at: time, .deliver(to: node.endpoint, envelope: envelope))
-                }
+                send(envelope, from: peers[networkRandom.index(below: peers.count)], to: node.endpoint, relay: false)
             }
         }
     }
