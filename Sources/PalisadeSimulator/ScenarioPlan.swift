@@ -16,7 +16,11 @@ public struct ScenarioPlan: Sendable, CustomStringConvertible {
         public var validator: Int
         public var at: SimTime
         public var downFor: SimTime
-        public var description: String { "crash(v\(validator) at \(at)ms for \(downFor)ms)" }
+        /// 0: between two inputs; k > 0: after the k-th directive executed from `at` on.
+        public var afterDirectives: Int
+        public var description: String {
+            "crash(v\(validator) at \(at)ms\(afterDirectives > 0 ? " +\(afterDirectives) directives" : "") for \(downFor)ms)"
+        }
     }
 
     public var validatorCount: Int { powers.count }
@@ -107,7 +111,8 @@ public struct ScenarioPlan: Sendable, CustomStringConvertible {
                 let victim = honestSorted[rng.index(below: honestSorted.count)]
                 // Early enough to land while the first heights are still running.
                 crashes.append(Crash(validator: victim, at: rng.int(in: 0...min(4_000, max(0, gst))),
-                                     downFor: rng.int(in: 100...4_000)))
+                                     downFor: rng.int(in: 100...4_000),
+                                     afterDirectives: rng.chance(0.5) ? Int(rng.int(in: 1...4)) : 0))
             }
         }
     }

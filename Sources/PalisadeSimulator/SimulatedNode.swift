@@ -34,6 +34,8 @@ final class SimulatedNode {
     var replaying = false
     /// What a replay allowed but deferred until the whole log has been fed.
     var afterReplay: [Deferred] = []
+    /// A mid-input crash waiting to strike: directives still to execute, then downtime.
+    var armedCrash: (directives: Int, downFor: SimTime)?
 
     struct BlockKey: Hashable {
         var height: Int64
@@ -72,6 +74,7 @@ final class SimulatedNode {
         draining = false
         replaying = false
         afterReplay = []
+        armedCrash = nil
         if amnesia {
             log = []
             signer = SimulatedSigner(key: signer.key, chainID: signer.chainID)

@@ -77,7 +77,10 @@ extension Simulation {
             if node.isHonest { observations.recordReceivedVote(receiver: node.validator, signer: envelope.signer, vote) }
             feed(node, .vote(vote, now: timestamp))
         case .proposal(let proposal):
+            let incarnation = node.incarnation
             feed(node, .proposal(proposal, now: timestamp))
+            // A crash in the middle of that input takes the pending app call with it.
+            guard node.incarnation == incarnation else { return }
             askValidity(node, height: proposal.height, round: proposal.round, block: proposal.blockID)
         }
     }

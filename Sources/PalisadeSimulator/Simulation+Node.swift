@@ -17,10 +17,25 @@ extension Simulation {
             guard var core = node.core else { break }
             let directives = core.handle(next)
             node.core = core
-            for directive in directives { execute(directive, at: node) }
+            for directive in directives {
+                execute(directive, at: node)
+                if strikeArmedCrash(node) { return }
+            }
         }
         node.pending = []
         node.draining = false
+    }
+
+    /// Counts one executed directive against an armed crash; true when the node just crashed
+    /// (the rest of the directives, and of the queued inputs, are lost with it).
+    private func strikeArmedCrash(_ node: SimulatedNode) -> Bool {
+        guard !node.replaying, let armed = node.armedCrash else { return false }
+        if armed.directives > 1 {
+            node.armedCrash = (armed.directives - 1, armed.downFor)
+            return false
+        }
+        crash(node, amnesia: false, downFor: armed.downFor)
+        return true
     }
 
     private func execute(_ directive: Directive, at node: SimulatedNode) {

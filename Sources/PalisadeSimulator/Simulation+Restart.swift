@@ -26,7 +26,10 @@ extension Simulation {
 
         let deferred = node.afterReplay
         node.afterReplay = []
+        let incarnation = node.incarnation
         for action in deferred {
+            // An armed crash may strike again while the node catches up; its restart redoes this.
+            guard node.incarnation == incarnation else { return }
             switch action {
             case .send(let envelope):
                 transmit(envelope, from: node.endpoint)
@@ -42,6 +45,7 @@ extension Simulation {
                 if !answered { requestProposal(node, height: height, round: round) }
             }
         }
+        guard node.incarnation == incarnation else { return }
         for input in log {
             guard case let .proposal(proposal, _) = input else { continue }
             let judged = log.contains {

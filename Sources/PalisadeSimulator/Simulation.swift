@@ -89,11 +89,12 @@ public final class Simulation {
             queue.schedule(at: 0, .startHeight(endpoint: node.endpoint, incarnation: 0, height: 1))
         }
         for crash in plan.crashes {
-            queue.schedule(at: crash.at, .crash(endpoint: crash.validator, amnesia: false, downFor: crash.downFor))
+            queue.schedule(at: crash.at, .crash(endpoint: crash.validator, amnesia: false, downFor: crash.downFor,
+                                                afterDirectives: crash.afterDirectives))
         }
         for (validator, behaviour) in plan.byzantine.sorted(by: { $0.key < $1.key }) {
             if case let .amnesia(at, downFor) = behaviour {
-                queue.schedule(at: at, .crash(endpoint: validator, amnesia: true, downFor: downFor))
+                queue.schedule(at: at, .crash(endpoint: validator, amnesia: true, downFor: downFor, afterDirectives: 0))
             }
         }
         if plan.network.gst > 0 { queue.schedule(at: plan.network.gst, .globalStabilisation) }
@@ -140,17 +141,26 @@ public final class Simulation {
             let node = nodes[endpoint]
             guard node.isAlive, node.incarnation == incarnation, node.height < height else { return }
             startHeight(node, height)
-        case let .crash(endpoint, amnesia, downFor):
+        case let .crash(endpoint, amnesia, downFor, afterDirectives):
             let node = nodes[endpoint]
             guard node.isAlive else { return }
-            record("n\(endpoint) CRASH\(amnesia ? " with amnesia" : "") for \(downFor)ms")
-            node.crash(amnesia: amnesia)
-            queue.schedule(at: now + downFor, .restart(endpoint: endpoint))
+            if afterDirectives > 0 {
+                record("n\(endpoint) crash armed: after \(afterDirectives) more directives")
+                node.armedCrash = (afterDirectives, downFor)
+            } else {
+                crash(node, amnesia: amnesia, downFor: downFor)
+            }
         case let .restart(endpoint):
             restart(nodes[endpoint])
         case .globalStabilisation:
             record("GST")
         }
+    }
+
+    func crash(_ node: SimulatedNode, amnesia: Bool, downFor: SimTime) {
+        record("n\(node.endpoint) CRASH\(amnesia ? " with amnesia" : "") for \(downFor)ms")
+        node.crash(amnesia: amnesia)
+        queue.schedule(at: now + downFor, .restart(endpoint: node.endpoint))
     }
 
     var timestamp: Timestamp { Self.genesisTime.adding(milliseconds: now) }

@@ -10,7 +10,10 @@ enum SimulationEvent {
     case proposalValue(endpoint: Int, incarnation: Int, height: Int64, round: Int32, block: BlockID)
     case proposalValidity(endpoint: Int, incarnation: Int, height: Int64, round: Int32, block: BlockID, valid: Bool)
     case startHeight(endpoint: Int, incarnation: Int, height: Int64)
-    case crash(endpoint: Int, amnesia: Bool, downFor: SimTime)
+    /// `afterDirectives` > 0 arms the crash instead: it strikes after the node has executed that
+    /// many more directives, in the middle of handling an input (after a `.persist`, before the
+    /// signature it led to, say), which is where WAL bugs hide.
+    case crash(endpoint: Int, amnesia: Bool, downFor: SimTime, afterDirectives: Int)
     case restart(endpoint: Int)
     case globalStabilisation
 }
