@@ -4,7 +4,7 @@ import PalisadeTypes
 import Testing
 
 /// Minimal reproductions, at the level of one `ConsensusState`, of what the simulator's
-/// Byzantine campaigns found. Each follows the paper (arXiv 1807.04938): rules read "a message in
+/// Byzantine campaigns found (both fixed in the core; kept as regression tests). Each follows the paper (arXiv 1807.04938): rules read "a message in
 /// the message log", so a Byzantine validator's second, conflicting message is in the log too.
 @Suite("Core findings from the simulator")
 struct CoreFindingsTests {
@@ -58,8 +58,8 @@ struct CoreFindingsTests {
 
     /// Equivocating proposer: we hold its proposal for A, the others decided its proposal for B.
     /// L49 needs "⟨PROPOSAL, h, r, v, ∗⟩ from proposer(h, r)" for the v with +2/3 precommits; a
-    /// core that keeps only the first proposal of a round never decides, and since the others
-    /// have left the height, it is stuck there (simulator: `--scenario byzantine`, e.g. seed 15).
+    /// core that kept only the first proposal of a round never decided, and since the others
+    /// had left the height, it was stuck there (simulator: `--scenario byzantine`).
     @Test("a decision is reached on the proposal matching +2/3 precommits, even if it came second")
     func decidesOnSecondProposal() throws {
         let f = try Fixture()
@@ -74,16 +74,14 @@ struct CoreFindingsTests {
         for key in [f.proposerKey, f.others[1], f.others[2]] {
             directives += core.handle(.vote(f.vote(.precommit, b, by: key), now: Self.now))
         }
-        withKnownIssue("the core keeps only the first proposal of a round", isIntermittent: true) {
-            #expect(directives.contains { if case .decide(let d) = $0 { d.blockID == b } else { false } })
-        }
+        #expect(directives.contains { if case .decide(let d) = $0 { d.blockID == b } else { false } })
     }
 
     /// Equivocating voter: Z prevotes B (seen first) and A. The log holds prevotes for A from
     /// me, P and Z: 3 of 4 is a polka, so L36 locks A and precommits it. Counting only a
     /// validator's first vote hides the polka from some correct nodes but not from others, so
     /// after GST they no longer agree on which polkas exist; a validator locked on such a
-    /// polka can then block every later round (simulator: `--scenario mixed`, seed 51).
+    /// polka can then block every later round (simulator: `--scenario mixed`).
     @Test("a conflicting prevote still counts toward the polka of the value it names")
     func equivocatedPrevoteCountsForPolka() throws {
         let f = try Fixture()
@@ -98,8 +96,6 @@ struct CoreFindingsTests {
         directives += core.handle(.vote(f.vote(.prevote, a, by: f.proposerKey), now: Self.now))
         directives += core.handle(.vote(f.vote(.prevote, a, by: byzantine), now: Self.now))
         #expect(directives.contains { if case .duplicateVote = $0 { true } else { false } })
-        withKnownIssue("the core counts only a validator's first prevote of a round", isIntermittent: true) {
-            #expect(directives.contains { if case .signVote(let v) = $0 { v.type == .precommit && v.blockID == a } else { false } })
-        }
+        #expect(directives.contains { if case .signVote(let v) = $0 { v.type == .precommit && v.blockID == a } else { false } })
     }
 }
