@@ -8,9 +8,9 @@
 // For information on using the generated types, please see the documentation:
 //   https://github.com/apple/swift-protobuf/
 
-/// Field numbers follow CometBFT v0.38 (tendermint.abci). Written for Palisade.
-/// Only what the block types need today (ExecTxResult for last_results_hash); the ABCI 2.0
-/// request/response messages join this file with the application interface.
+/// Field numbers follow CometBFT v0.38 (tendermint.abci, ABCI 2.0). Written for Palisade.
+/// No gogoproto options: non-nullable fields in Go are ordinary message fields here, so an absent
+/// one decodes as its default, exactly as Go's unmarshal leaves a zero value.
 
 #if canImport(FoundationEssentials)
 import FoundationEssentials
@@ -29,7 +29,901 @@ fileprivate nonisolated struct _GeneratedWithProtocGenSwiftVersion: SwiftProtobu
   typealias Version = _2
 }
 
-public nonisolated struct Tendermint_Abci_ExecTxResult: Sendable {
+public nonisolated enum Tendermint_Abci_CheckTxType: SwiftProtobuf.Enum, Swift.CaseIterable {
+  public typealias RawValue = Int
+  case new // = 0
+  case recheck // = 1
+  case UNRECOGNIZED(Int)
+
+  public init() {
+    self = .new
+  }
+
+  public init?(rawValue: Int) {
+    switch rawValue {
+    case 0: self = .new
+    case 1: self = .recheck
+    default: self = .UNRECOGNIZED(rawValue)
+    }
+  }
+
+  public var rawValue: Int {
+    switch self {
+    case .new: return 0
+    case .recheck: return 1
+    case .UNRECOGNIZED(let i): return i
+    }
+  }
+
+  // The compiler won't synthesize support with the UNRECOGNIZED case.
+  public static let allCases: [Tendermint_Abci_CheckTxType] = [
+    .new,
+    .recheck,
+  ]
+
+}
+
+public nonisolated enum Tendermint_Abci_MisbehaviorType: SwiftProtobuf.Enum, Swift.CaseIterable {
+  public typealias RawValue = Int
+  case unknown // = 0
+  case duplicateVote // = 1
+  case lightClientAttack // = 2
+  case UNRECOGNIZED(Int)
+
+  public init() {
+    self = .unknown
+  }
+
+  public init?(rawValue: Int) {
+    switch rawValue {
+    case 0: self = .unknown
+    case 1: self = .duplicateVote
+    case 2: self = .lightClientAttack
+    default: self = .UNRECOGNIZED(rawValue)
+    }
+  }
+
+  public var rawValue: Int {
+    switch self {
+    case .unknown: return 0
+    case .duplicateVote: return 1
+    case .lightClientAttack: return 2
+    case .UNRECOGNIZED(let i): return i
+    }
+  }
+
+  // The compiler won't synthesize support with the UNRECOGNIZED case.
+  public static let allCases: [Tendermint_Abci_MisbehaviorType] = [
+    .unknown,
+    .duplicateVote,
+    .lightClientAttack,
+  ]
+
+}
+
+public nonisolated struct Tendermint_Abci_Request: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var value: Tendermint_Abci_Request.OneOf_Value? = nil
+
+  public var echo: Tendermint_Abci_RequestEcho {
+    get {
+      if case .echo(let v)? = value {return v}
+      return Tendermint_Abci_RequestEcho()
+    }
+    set {value = .echo(newValue)}
+  }
+
+  public var flush: Tendermint_Abci_RequestFlush {
+    get {
+      if case .flush(let v)? = value {return v}
+      return Tendermint_Abci_RequestFlush()
+    }
+    set {value = .flush(newValue)}
+  }
+
+  public var info: Tendermint_Abci_RequestInfo {
+    get {
+      if case .info(let v)? = value {return v}
+      return Tendermint_Abci_RequestInfo()
+    }
+    set {value = .info(newValue)}
+  }
+
+  public var initChain: Tendermint_Abci_RequestInitChain {
+    get {
+      if case .initChain(let v)? = value {return v}
+      return Tendermint_Abci_RequestInitChain()
+    }
+    set {value = .initChain(newValue)}
+  }
+
+  public var query: Tendermint_Abci_RequestQuery {
+    get {
+      if case .query(let v)? = value {return v}
+      return Tendermint_Abci_RequestQuery()
+    }
+    set {value = .query(newValue)}
+  }
+
+  public var checkTx: Tendermint_Abci_RequestCheckTx {
+    get {
+      if case .checkTx(let v)? = value {return v}
+      return Tendermint_Abci_RequestCheckTx()
+    }
+    set {value = .checkTx(newValue)}
+  }
+
+  public var commit: Tendermint_Abci_RequestCommit {
+    get {
+      if case .commit(let v)? = value {return v}
+      return Tendermint_Abci_RequestCommit()
+    }
+    set {value = .commit(newValue)}
+  }
+
+  public var listSnapshots: Tendermint_Abci_RequestListSnapshots {
+    get {
+      if case .listSnapshots(let v)? = value {return v}
+      return Tendermint_Abci_RequestListSnapshots()
+    }
+    set {value = .listSnapshots(newValue)}
+  }
+
+  public var offerSnapshot: Tendermint_Abci_RequestOfferSnapshot {
+    get {
+      if case .offerSnapshot(let v)? = value {return v}
+      return Tendermint_Abci_RequestOfferSnapshot()
+    }
+    set {value = .offerSnapshot(newValue)}
+  }
+
+  public var loadSnapshotChunk: Tendermint_Abci_RequestLoadSnapshotChunk {
+    get {
+      if case .loadSnapshotChunk(let v)? = value {return v}
+      return Tendermint_Abci_RequestLoadSnapshotChunk()
+    }
+    set {value = .loadSnapshotChunk(newValue)}
+  }
+
+  public var applySnapshotChunk: Tendermint_Abci_RequestApplySnapshotChunk {
+    get {
+      if case .applySnapshotChunk(let v)? = value {return v}
+      return Tendermint_Abci_RequestApplySnapshotChunk()
+    }
+    set {value = .applySnapshotChunk(newValue)}
+  }
+
+  public var prepareProposal: Tendermint_Abci_RequestPrepareProposal {
+    get {
+      if case .prepareProposal(let v)? = value {return v}
+      return Tendermint_Abci_RequestPrepareProposal()
+    }
+    set {value = .prepareProposal(newValue)}
+  }
+
+  public var processProposal: Tendermint_Abci_RequestProcessProposal {
+    get {
+      if case .processProposal(let v)? = value {return v}
+      return Tendermint_Abci_RequestProcessProposal()
+    }
+    set {value = .processProposal(newValue)}
+  }
+
+  public var extendVote: Tendermint_Abci_RequestExtendVote {
+    get {
+      if case .extendVote(let v)? = value {return v}
+      return Tendermint_Abci_RequestExtendVote()
+    }
+    set {value = .extendVote(newValue)}
+  }
+
+  public var verifyVoteExtension: Tendermint_Abci_RequestVerifyVoteExtension {
+    get {
+      if case .verifyVoteExtension(let v)? = value {return v}
+      return Tendermint_Abci_RequestVerifyVoteExtension()
+    }
+    set {value = .verifyVoteExtension(newValue)}
+  }
+
+  public var finalizeBlock: Tendermint_Abci_RequestFinalizeBlock {
+    get {
+      if case .finalizeBlock(let v)? = value {return v}
+      return Tendermint_Abci_RequestFinalizeBlock()
+    }
+    set {value = .finalizeBlock(newValue)}
+  }
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public nonisolated enum OneOf_Value: Equatable, Sendable {
+    case echo(Tendermint_Abci_RequestEcho)
+    case flush(Tendermint_Abci_RequestFlush)
+    case info(Tendermint_Abci_RequestInfo)
+    case initChain(Tendermint_Abci_RequestInitChain)
+    case query(Tendermint_Abci_RequestQuery)
+    case checkTx(Tendermint_Abci_RequestCheckTx)
+    case commit(Tendermint_Abci_RequestCommit)
+    case listSnapshots(Tendermint_Abci_RequestListSnapshots)
+    case offerSnapshot(Tendermint_Abci_RequestOfferSnapshot)
+    case loadSnapshotChunk(Tendermint_Abci_RequestLoadSnapshotChunk)
+    case applySnapshotChunk(Tendermint_Abci_RequestApplySnapshotChunk)
+    case prepareProposal(Tendermint_Abci_RequestPrepareProposal)
+    case processProposal(Tendermint_Abci_RequestProcessProposal)
+    case extendVote(Tendermint_Abci_RequestExtendVote)
+    case verifyVoteExtension(Tendermint_Abci_RequestVerifyVoteExtension)
+    case finalizeBlock(Tendermint_Abci_RequestFinalizeBlock)
+
+  }
+
+  public init() {}
+}
+
+public nonisolated struct Tendermint_Abci_RequestEcho: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var message: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Tendermint_Abci_RequestFlush: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Tendermint_Abci_RequestInfo: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var version: String = String()
+
+  public var blockVersion: UInt64 = 0
+
+  public var p2PVersion: UInt64 = 0
+
+  public var abciVersion: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Tendermint_Abci_RequestInitChain: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var time: SwiftProtobuf.Google_Protobuf_Timestamp {
+    get {_time ?? SwiftProtobuf.Google_Protobuf_Timestamp()}
+    set {_time = newValue}
+  }
+  /// Returns true if `time` has been explicitly set.
+  public var hasTime: Bool {self._time != nil}
+  /// Clears the value of `time`. Subsequent reads from it will return its default value.
+  public mutating func clearTime() {self._time = nil}
+
+  public var chainID: String = String()
+
+  public var consensusParams: Tendermint_Types_ConsensusParams {
+    get {_consensusParams ?? Tendermint_Types_ConsensusParams()}
+    set {_consensusParams = newValue}
+  }
+  /// Returns true if `consensusParams` has been explicitly set.
+  public var hasConsensusParams: Bool {self._consensusParams != nil}
+  /// Clears the value of `consensusParams`. Subsequent reads from it will return its default value.
+  public mutating func clearConsensusParams() {self._consensusParams = nil}
+
+  public var validators: [Tendermint_Abci_ValidatorUpdate] = []
+
+  public var appStateBytes: Data = Data()
+
+  public var initialHeight: Int64 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _time: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
+  fileprivate var _consensusParams: Tendermint_Types_ConsensusParams? = nil
+}
+
+public nonisolated struct Tendermint_Abci_RequestQuery: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var data: Data = Data()
+
+  public var path: String = String()
+
+  public var height: Int64 = 0
+
+  public var prove: Bool = false
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Tendermint_Abci_RequestCheckTx: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var tx: Data = Data()
+
+  public var type: Tendermint_Abci_CheckTxType = .new
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Tendermint_Abci_RequestCommit: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Tendermint_Abci_RequestListSnapshots: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Tendermint_Abci_RequestOfferSnapshot: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var snapshot: Tendermint_Abci_Snapshot {
+    get {_snapshot ?? Tendermint_Abci_Snapshot()}
+    set {_snapshot = newValue}
+  }
+  /// Returns true if `snapshot` has been explicitly set.
+  public var hasSnapshot: Bool {self._snapshot != nil}
+  /// Clears the value of `snapshot`. Subsequent reads from it will return its default value.
+  public mutating func clearSnapshot() {self._snapshot = nil}
+
+  public var appHash: Data = Data()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _snapshot: Tendermint_Abci_Snapshot? = nil
+}
+
+public nonisolated struct Tendermint_Abci_RequestLoadSnapshotChunk: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var height: UInt64 = 0
+
+  public var format: UInt32 = 0
+
+  public var chunk: UInt32 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Tendermint_Abci_RequestApplySnapshotChunk: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var index: UInt32 = 0
+
+  public var chunk: Data = Data()
+
+  public var sender: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Tendermint_Abci_RequestPrepareProposal: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var maxTxBytes: Int64 = 0
+
+  public var txs: [Data] = []
+
+  public var localLastCommit: Tendermint_Abci_ExtendedCommitInfo {
+    get {_localLastCommit ?? Tendermint_Abci_ExtendedCommitInfo()}
+    set {_localLastCommit = newValue}
+  }
+  /// Returns true if `localLastCommit` has been explicitly set.
+  public var hasLocalLastCommit: Bool {self._localLastCommit != nil}
+  /// Clears the value of `localLastCommit`. Subsequent reads from it will return its default value.
+  public mutating func clearLocalLastCommit() {self._localLastCommit = nil}
+
+  public var misbehavior: [Tendermint_Abci_Misbehavior] = []
+
+  public var height: Int64 = 0
+
+  public var time: SwiftProtobuf.Google_Protobuf_Timestamp {
+    get {_time ?? SwiftProtobuf.Google_Protobuf_Timestamp()}
+    set {_time = newValue}
+  }
+  /// Returns true if `time` has been explicitly set.
+  public var hasTime: Bool {self._time != nil}
+  /// Clears the value of `time`. Subsequent reads from it will return its default value.
+  public mutating func clearTime() {self._time = nil}
+
+  public var nextValidatorsHash: Data = Data()
+
+  public var proposerAddress: Data = Data()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _localLastCommit: Tendermint_Abci_ExtendedCommitInfo? = nil
+  fileprivate var _time: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
+}
+
+public nonisolated struct Tendermint_Abci_RequestProcessProposal: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var txs: [Data] = []
+
+  public var proposedLastCommit: Tendermint_Abci_CommitInfo {
+    get {_proposedLastCommit ?? Tendermint_Abci_CommitInfo()}
+    set {_proposedLastCommit = newValue}
+  }
+  /// Returns true if `proposedLastCommit` has been explicitly set.
+  public var hasProposedLastCommit: Bool {self._proposedLastCommit != nil}
+  /// Clears the value of `proposedLastCommit`. Subsequent reads from it will return its default value.
+  public mutating func clearProposedLastCommit() {self._proposedLastCommit = nil}
+
+  public var misbehavior: [Tendermint_Abci_Misbehavior] = []
+
+  public var hash: Data = Data()
+
+  public var height: Int64 = 0
+
+  public var time: SwiftProtobuf.Google_Protobuf_Timestamp {
+    get {_time ?? SwiftProtobuf.Google_Protobuf_Timestamp()}
+    set {_time = newValue}
+  }
+  /// Returns true if `time` has been explicitly set.
+  public var hasTime: Bool {self._time != nil}
+  /// Clears the value of `time`. Subsequent reads from it will return its default value.
+  public mutating func clearTime() {self._time = nil}
+
+  public var nextValidatorsHash: Data = Data()
+
+  public var proposerAddress: Data = Data()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _proposedLastCommit: Tendermint_Abci_CommitInfo? = nil
+  fileprivate var _time: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
+}
+
+public nonisolated struct Tendermint_Abci_RequestExtendVote: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var hash: Data = Data()
+
+  public var height: Int64 = 0
+
+  public var time: SwiftProtobuf.Google_Protobuf_Timestamp {
+    get {_time ?? SwiftProtobuf.Google_Protobuf_Timestamp()}
+    set {_time = newValue}
+  }
+  /// Returns true if `time` has been explicitly set.
+  public var hasTime: Bool {self._time != nil}
+  /// Clears the value of `time`. Subsequent reads from it will return its default value.
+  public mutating func clearTime() {self._time = nil}
+
+  public var txs: [Data] = []
+
+  public var proposedLastCommit: Tendermint_Abci_CommitInfo {
+    get {_proposedLastCommit ?? Tendermint_Abci_CommitInfo()}
+    set {_proposedLastCommit = newValue}
+  }
+  /// Returns true if `proposedLastCommit` has been explicitly set.
+  public var hasProposedLastCommit: Bool {self._proposedLastCommit != nil}
+  /// Clears the value of `proposedLastCommit`. Subsequent reads from it will return its default value.
+  public mutating func clearProposedLastCommit() {self._proposedLastCommit = nil}
+
+  public var misbehavior: [Tendermint_Abci_Misbehavior] = []
+
+  public var nextValidatorsHash: Data = Data()
+
+  public var proposerAddress: Data = Data()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _time: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
+  fileprivate var _proposedLastCommit: Tendermint_Abci_CommitInfo? = nil
+}
+
+public nonisolated struct Tendermint_Abci_RequestVerifyVoteExtension: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var hash: Data = Data()
+
+  public var validatorAddress: Data = Data()
+
+  public var height: Int64 = 0
+
+  public var voteExtension: Data = Data()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Tendermint_Abci_RequestFinalizeBlock: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var txs: [Data] = []
+
+  public var decidedLastCommit: Tendermint_Abci_CommitInfo {
+    get {_decidedLastCommit ?? Tendermint_Abci_CommitInfo()}
+    set {_decidedLastCommit = newValue}
+  }
+  /// Returns true if `decidedLastCommit` has been explicitly set.
+  public var hasDecidedLastCommit: Bool {self._decidedLastCommit != nil}
+  /// Clears the value of `decidedLastCommit`. Subsequent reads from it will return its default value.
+  public mutating func clearDecidedLastCommit() {self._decidedLastCommit = nil}
+
+  public var misbehavior: [Tendermint_Abci_Misbehavior] = []
+
+  public var hash: Data = Data()
+
+  public var height: Int64 = 0
+
+  public var time: SwiftProtobuf.Google_Protobuf_Timestamp {
+    get {_time ?? SwiftProtobuf.Google_Protobuf_Timestamp()}
+    set {_time = newValue}
+  }
+  /// Returns true if `time` has been explicitly set.
+  public var hasTime: Bool {self._time != nil}
+  /// Clears the value of `time`. Subsequent reads from it will return its default value.
+  public mutating func clearTime() {self._time = nil}
+
+  public var nextValidatorsHash: Data = Data()
+
+  public var proposerAddress: Data = Data()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _decidedLastCommit: Tendermint_Abci_CommitInfo? = nil
+  fileprivate var _time: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
+}
+
+public nonisolated struct Tendermint_Abci_Response: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var value: Tendermint_Abci_Response.OneOf_Value? = nil
+
+  public var exception: Tendermint_Abci_ResponseException {
+    get {
+      if case .exception(let v)? = value {return v}
+      return Tendermint_Abci_ResponseException()
+    }
+    set {value = .exception(newValue)}
+  }
+
+  public var echo: Tendermint_Abci_ResponseEcho {
+    get {
+      if case .echo(let v)? = value {return v}
+      return Tendermint_Abci_ResponseEcho()
+    }
+    set {value = .echo(newValue)}
+  }
+
+  public var flush: Tendermint_Abci_ResponseFlush {
+    get {
+      if case .flush(let v)? = value {return v}
+      return Tendermint_Abci_ResponseFlush()
+    }
+    set {value = .flush(newValue)}
+  }
+
+  public var info: Tendermint_Abci_ResponseInfo {
+    get {
+      if case .info(let v)? = value {return v}
+      return Tendermint_Abci_ResponseInfo()
+    }
+    set {value = .info(newValue)}
+  }
+
+  public var initChain: Tendermint_Abci_ResponseInitChain {
+    get {
+      if case .initChain(let v)? = value {return v}
+      return Tendermint_Abci_ResponseInitChain()
+    }
+    set {value = .initChain(newValue)}
+  }
+
+  public var query: Tendermint_Abci_ResponseQuery {
+    get {
+      if case .query(let v)? = value {return v}
+      return Tendermint_Abci_ResponseQuery()
+    }
+    set {value = .query(newValue)}
+  }
+
+  public var checkTx: Tendermint_Abci_ResponseCheckTx {
+    get {
+      if case .checkTx(let v)? = value {return v}
+      return Tendermint_Abci_ResponseCheckTx()
+    }
+    set {value = .checkTx(newValue)}
+  }
+
+  public var commit: Tendermint_Abci_ResponseCommit {
+    get {
+      if case .commit(let v)? = value {return v}
+      return Tendermint_Abci_ResponseCommit()
+    }
+    set {value = .commit(newValue)}
+  }
+
+  public var listSnapshots: Tendermint_Abci_ResponseListSnapshots {
+    get {
+      if case .listSnapshots(let v)? = value {return v}
+      return Tendermint_Abci_ResponseListSnapshots()
+    }
+    set {value = .listSnapshots(newValue)}
+  }
+
+  public var offerSnapshot: Tendermint_Abci_ResponseOfferSnapshot {
+    get {
+      if case .offerSnapshot(let v)? = value {return v}
+      return Tendermint_Abci_ResponseOfferSnapshot()
+    }
+    set {value = .offerSnapshot(newValue)}
+  }
+
+  public var loadSnapshotChunk: Tendermint_Abci_ResponseLoadSnapshotChunk {
+    get {
+      if case .loadSnapshotChunk(let v)? = value {return v}
+      return Tendermint_Abci_ResponseLoadSnapshotChunk()
+    }
+    set {value = .loadSnapshotChunk(newValue)}
+  }
+
+  public var applySnapshotChunk: Tendermint_Abci_ResponseApplySnapshotChunk {
+    get {
+      if case .applySnapshotChunk(let v)? = value {return v}
+      return Tendermint_Abci_ResponseApplySnapshotChunk()
+    }
+    set {value = .applySnapshotChunk(newValue)}
+  }
+
+  public var prepareProposal: Tendermint_Abci_ResponsePrepareProposal {
+    get {
+      if case .prepareProposal(let v)? = value {return v}
+      return Tendermint_Abci_ResponsePrepareProposal()
+    }
+    set {value = .prepareProposal(newValue)}
+  }
+
+  public var processProposal: Tendermint_Abci_ResponseProcessProposal {
+    get {
+      if case .processProposal(let v)? = value {return v}
+      return Tendermint_Abci_ResponseProcessProposal()
+    }
+    set {value = .processProposal(newValue)}
+  }
+
+  public var extendVote: Tendermint_Abci_ResponseExtendVote {
+    get {
+      if case .extendVote(let v)? = value {return v}
+      return Tendermint_Abci_ResponseExtendVote()
+    }
+    set {value = .extendVote(newValue)}
+  }
+
+  public var verifyVoteExtension: Tendermint_Abci_ResponseVerifyVoteExtension {
+    get {
+      if case .verifyVoteExtension(let v)? = value {return v}
+      return Tendermint_Abci_ResponseVerifyVoteExtension()
+    }
+    set {value = .verifyVoteExtension(newValue)}
+  }
+
+  public var finalizeBlock: Tendermint_Abci_ResponseFinalizeBlock {
+    get {
+      if case .finalizeBlock(let v)? = value {return v}
+      return Tendermint_Abci_ResponseFinalizeBlock()
+    }
+    set {value = .finalizeBlock(newValue)}
+  }
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public nonisolated enum OneOf_Value: Equatable, Sendable {
+    case exception(Tendermint_Abci_ResponseException)
+    case echo(Tendermint_Abci_ResponseEcho)
+    case flush(Tendermint_Abci_ResponseFlush)
+    case info(Tendermint_Abci_ResponseInfo)
+    case initChain(Tendermint_Abci_ResponseInitChain)
+    case query(Tendermint_Abci_ResponseQuery)
+    case checkTx(Tendermint_Abci_ResponseCheckTx)
+    case commit(Tendermint_Abci_ResponseCommit)
+    case listSnapshots(Tendermint_Abci_ResponseListSnapshots)
+    case offerSnapshot(Tendermint_Abci_ResponseOfferSnapshot)
+    case loadSnapshotChunk(Tendermint_Abci_ResponseLoadSnapshotChunk)
+    case applySnapshotChunk(Tendermint_Abci_ResponseApplySnapshotChunk)
+    case prepareProposal(Tendermint_Abci_ResponsePrepareProposal)
+    case processProposal(Tendermint_Abci_ResponseProcessProposal)
+    case extendVote(Tendermint_Abci_ResponseExtendVote)
+    case verifyVoteExtension(Tendermint_Abci_ResponseVerifyVoteExtension)
+    case finalizeBlock(Tendermint_Abci_ResponseFinalizeBlock)
+
+  }
+
+  public init() {}
+}
+
+/// Nondeterministic: the app could not serve the request.
+public nonisolated struct Tendermint_Abci_ResponseException: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var error: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Tendermint_Abci_ResponseEcho: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var message: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Tendermint_Abci_ResponseFlush: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Tendermint_Abci_ResponseInfo: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var data: String = String()
+
+  public var version: String = String()
+
+  public var appVersion: UInt64 = 0
+
+  public var lastBlockHeight: Int64 = 0
+
+  public var lastBlockAppHash: Data = Data()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Tendermint_Abci_ResponseInitChain: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var consensusParams: Tendermint_Types_ConsensusParams {
+    get {_consensusParams ?? Tendermint_Types_ConsensusParams()}
+    set {_consensusParams = newValue}
+  }
+  /// Returns true if `consensusParams` has been explicitly set.
+  public var hasConsensusParams: Bool {self._consensusParams != nil}
+  /// Clears the value of `consensusParams`. Subsequent reads from it will return its default value.
+  public mutating func clearConsensusParams() {self._consensusParams = nil}
+
+  public var validators: [Tendermint_Abci_ValidatorUpdate] = []
+
+  public var appHash: Data = Data()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _consensusParams: Tendermint_Types_ConsensusParams? = nil
+}
+
+public nonisolated struct Tendermint_Abci_ResponseQuery: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var code: UInt32 = 0
+
+  public var log: String = String()
+
+  public var info: String = String()
+
+  public var index: Int64 = 0
+
+  public var key: Data = Data()
+
+  public var value: Data = Data()
+
+  public var proofOps: Tendermint_Crypto_ProofOps {
+    get {_proofOps ?? Tendermint_Crypto_ProofOps()}
+    set {_proofOps = newValue}
+  }
+  /// Returns true if `proofOps` has been explicitly set.
+  public var hasProofOps: Bool {self._proofOps != nil}
+  /// Clears the value of `proofOps`. Subsequent reads from it will return its default value.
+  public mutating func clearProofOps() {self._proofOps = nil}
+
+  public var height: Int64 = 0
+
+  public var codespace: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _proofOps: Tendermint_Crypto_ProofOps? = nil
+}
+
+public nonisolated struct Tendermint_Abci_ResponseCheckTx: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
@@ -49,6 +943,352 @@ public nonisolated struct Tendermint_Abci_ExecTxResult: Sendable {
   public var events: [Tendermint_Abci_Event] = []
 
   public var codespace: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Tendermint_Abci_ResponseCommit: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var retainHeight: Int64 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Tendermint_Abci_ResponseListSnapshots: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var snapshots: [Tendermint_Abci_Snapshot] = []
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Tendermint_Abci_ResponseOfferSnapshot: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var result: Tendermint_Abci_ResponseOfferSnapshot.Result = .unknown
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public nonisolated enum Result: SwiftProtobuf.Enum, Swift.CaseIterable {
+    public typealias RawValue = Int
+    case unknown // = 0
+    case accept // = 1
+    case abort // = 2
+    case reject // = 3
+    case rejectFormat // = 4
+    case rejectSender // = 5
+    case UNRECOGNIZED(Int)
+
+    public init() {
+      self = .unknown
+    }
+
+    public init?(rawValue: Int) {
+      switch rawValue {
+      case 0: self = .unknown
+      case 1: self = .accept
+      case 2: self = .abort
+      case 3: self = .reject
+      case 4: self = .rejectFormat
+      case 5: self = .rejectSender
+      default: self = .UNRECOGNIZED(rawValue)
+      }
+    }
+
+    public var rawValue: Int {
+      switch self {
+      case .unknown: return 0
+      case .accept: return 1
+      case .abort: return 2
+      case .reject: return 3
+      case .rejectFormat: return 4
+      case .rejectSender: return 5
+      case .UNRECOGNIZED(let i): return i
+      }
+    }
+
+    // The compiler won't synthesize support with the UNRECOGNIZED case.
+    public static let allCases: [Tendermint_Abci_ResponseOfferSnapshot.Result] = [
+      .unknown,
+      .accept,
+      .abort,
+      .reject,
+      .rejectFormat,
+      .rejectSender,
+    ]
+
+  }
+
+  public init() {}
+}
+
+public nonisolated struct Tendermint_Abci_ResponseLoadSnapshotChunk: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var chunk: Data = Data()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Tendermint_Abci_ResponseApplySnapshotChunk: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var result: Tendermint_Abci_ResponseApplySnapshotChunk.Result = .unknown
+
+  public var refetchChunks: [UInt32] = []
+
+  public var rejectSenders: [String] = []
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public nonisolated enum Result: SwiftProtobuf.Enum, Swift.CaseIterable {
+    public typealias RawValue = Int
+    case unknown // = 0
+    case accept // = 1
+    case abort // = 2
+    case retry // = 3
+    case retrySnapshot // = 4
+    case rejectSnapshot // = 5
+    case UNRECOGNIZED(Int)
+
+    public init() {
+      self = .unknown
+    }
+
+    public init?(rawValue: Int) {
+      switch rawValue {
+      case 0: self = .unknown
+      case 1: self = .accept
+      case 2: self = .abort
+      case 3: self = .retry
+      case 4: self = .retrySnapshot
+      case 5: self = .rejectSnapshot
+      default: self = .UNRECOGNIZED(rawValue)
+      }
+    }
+
+    public var rawValue: Int {
+      switch self {
+      case .unknown: return 0
+      case .accept: return 1
+      case .abort: return 2
+      case .retry: return 3
+      case .retrySnapshot: return 4
+      case .rejectSnapshot: return 5
+      case .UNRECOGNIZED(let i): return i
+      }
+    }
+
+    // The compiler won't synthesize support with the UNRECOGNIZED case.
+    public static let allCases: [Tendermint_Abci_ResponseApplySnapshotChunk.Result] = [
+      .unknown,
+      .accept,
+      .abort,
+      .retry,
+      .retrySnapshot,
+      .rejectSnapshot,
+    ]
+
+  }
+
+  public init() {}
+}
+
+public nonisolated struct Tendermint_Abci_ResponsePrepareProposal: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var txs: [Data] = []
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Tendermint_Abci_ResponseProcessProposal: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var status: Tendermint_Abci_ResponseProcessProposal.ProposalStatus = .unknown
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public nonisolated enum ProposalStatus: SwiftProtobuf.Enum, Swift.CaseIterable {
+    public typealias RawValue = Int
+    case unknown // = 0
+    case accept // = 1
+    case reject // = 2
+    case UNRECOGNIZED(Int)
+
+    public init() {
+      self = .unknown
+    }
+
+    public init?(rawValue: Int) {
+      switch rawValue {
+      case 0: self = .unknown
+      case 1: self = .accept
+      case 2: self = .reject
+      default: self = .UNRECOGNIZED(rawValue)
+      }
+    }
+
+    public var rawValue: Int {
+      switch self {
+      case .unknown: return 0
+      case .accept: return 1
+      case .reject: return 2
+      case .UNRECOGNIZED(let i): return i
+      }
+    }
+
+    // The compiler won't synthesize support with the UNRECOGNIZED case.
+    public static let allCases: [Tendermint_Abci_ResponseProcessProposal.ProposalStatus] = [
+      .unknown,
+      .accept,
+      .reject,
+    ]
+
+  }
+
+  public init() {}
+}
+
+public nonisolated struct Tendermint_Abci_ResponseExtendVote: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var voteExtension: Data = Data()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Tendermint_Abci_ResponseVerifyVoteExtension: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var status: Tendermint_Abci_ResponseVerifyVoteExtension.VerifyStatus = .unknown
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public nonisolated enum VerifyStatus: SwiftProtobuf.Enum, Swift.CaseIterable {
+    public typealias RawValue = Int
+    case unknown // = 0
+    case accept // = 1
+    case reject // = 2
+    case UNRECOGNIZED(Int)
+
+    public init() {
+      self = .unknown
+    }
+
+    public init?(rawValue: Int) {
+      switch rawValue {
+      case 0: self = .unknown
+      case 1: self = .accept
+      case 2: self = .reject
+      default: self = .UNRECOGNIZED(rawValue)
+      }
+    }
+
+    public var rawValue: Int {
+      switch self {
+      case .unknown: return 0
+      case .accept: return 1
+      case .reject: return 2
+      case .UNRECOGNIZED(let i): return i
+      }
+    }
+
+    // The compiler won't synthesize support with the UNRECOGNIZED case.
+    public static let allCases: [Tendermint_Abci_ResponseVerifyVoteExtension.VerifyStatus] = [
+      .unknown,
+      .accept,
+      .reject,
+    ]
+
+  }
+
+  public init() {}
+}
+
+public nonisolated struct Tendermint_Abci_ResponseFinalizeBlock: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var events: [Tendermint_Abci_Event] = []
+
+  public var txResults: [Tendermint_Abci_ExecTxResult] = []
+
+  public var validatorUpdates: [Tendermint_Abci_ValidatorUpdate] = []
+
+  public var consensusParamUpdates: Tendermint_Types_ConsensusParams {
+    get {_consensusParamUpdates ?? Tendermint_Types_ConsensusParams()}
+    set {_consensusParamUpdates = newValue}
+  }
+  /// Returns true if `consensusParamUpdates` has been explicitly set.
+  public var hasConsensusParamUpdates: Bool {self._consensusParamUpdates != nil}
+  /// Clears the value of `consensusParamUpdates`. Subsequent reads from it will return its default value.
+  public mutating func clearConsensusParamUpdates() {self._consensusParamUpdates = nil}
+
+  public var appHash: Data = Data()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _consensusParamUpdates: Tendermint_Types_ConsensusParams? = nil
+}
+
+public nonisolated struct Tendermint_Abci_CommitInfo: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var round: Int32 = 0
+
+  public var votes: [Tendermint_Abci_VoteInfo] = []
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// CommitInfo with vote extensions: only in PrepareProposal.
+public nonisolated struct Tendermint_Abci_ExtendedCommitInfo: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var round: Int32 = 0
+
+  public var votes: [Tendermint_Abci_ExtendedVoteInfo] = []
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -85,13 +1325,1805 @@ public nonisolated struct Tendermint_Abci_EventAttribute: Sendable {
   public init() {}
 }
 
+/// The result of one transaction. Only code, data, gas_wanted and gas_used are deterministic.
+public nonisolated struct Tendermint_Abci_ExecTxResult: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var code: UInt32 = 0
+
+  public var data: Data = Data()
+
+  public var log: String = String()
+
+  public var info: String = String()
+
+  public var gasWanted: Int64 = 0
+
+  public var gasUsed: Int64 = 0
+
+  public var events: [Tendermint_Abci_Event] = []
+
+  public var codespace: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// A transaction with its result, as the tx indexer stores it.
+public nonisolated struct Tendermint_Abci_TxResult: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var height: Int64 = 0
+
+  public var index: UInt32 = 0
+
+  public var tx: Data = Data()
+
+  public var result: Tendermint_Abci_ExecTxResult {
+    get {_result ?? Tendermint_Abci_ExecTxResult()}
+    set {_result = newValue}
+  }
+  /// Returns true if `result` has been explicitly set.
+  public var hasResult: Bool {self._result != nil}
+  /// Clears the value of `result`. Subsequent reads from it will return its default value.
+  public mutating func clearResult() {self._result = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _result: Tendermint_Abci_ExecTxResult? = nil
+}
+
+public nonisolated struct Tendermint_Abci_Validator: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var address: Data = Data()
+
+  public var power: Int64 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Tendermint_Abci_ValidatorUpdate: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var pubKey: Tendermint_Crypto_PublicKey {
+    get {_pubKey ?? Tendermint_Crypto_PublicKey()}
+    set {_pubKey = newValue}
+  }
+  /// Returns true if `pubKey` has been explicitly set.
+  public var hasPubKey: Bool {self._pubKey != nil}
+  /// Clears the value of `pubKey`. Subsequent reads from it will return its default value.
+  public mutating func clearPubKey() {self._pubKey = nil}
+
+  public var power: Int64 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _pubKey: Tendermint_Crypto_PublicKey? = nil
+}
+
+public nonisolated struct Tendermint_Abci_VoteInfo: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var validator: Tendermint_Abci_Validator {
+    get {_validator ?? Tendermint_Abci_Validator()}
+    set {_validator = newValue}
+  }
+  /// Returns true if `validator` has been explicitly set.
+  public var hasValidator: Bool {self._validator != nil}
+  /// Clears the value of `validator`. Subsequent reads from it will return its default value.
+  public mutating func clearValidator() {self._validator = nil}
+
+  public var blockIDFlag: Tendermint_Types_BlockIDFlag = .unknown
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _validator: Tendermint_Abci_Validator? = nil
+}
+
+public nonisolated struct Tendermint_Abci_ExtendedVoteInfo: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var validator: Tendermint_Abci_Validator {
+    get {_validator ?? Tendermint_Abci_Validator()}
+    set {_validator = newValue}
+  }
+  /// Returns true if `validator` has been explicitly set.
+  public var hasValidator: Bool {self._validator != nil}
+  /// Clears the value of `validator`. Subsequent reads from it will return its default value.
+  public mutating func clearValidator() {self._validator = nil}
+
+  public var voteExtension: Data = Data()
+
+  public var extensionSignature: Data = Data()
+
+  public var blockIDFlag: Tendermint_Types_BlockIDFlag = .unknown
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _validator: Tendermint_Abci_Validator? = nil
+}
+
+public nonisolated struct Tendermint_Abci_Misbehavior: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var type: Tendermint_Abci_MisbehaviorType = .unknown
+
+  public var validator: Tendermint_Abci_Validator {
+    get {_validator ?? Tendermint_Abci_Validator()}
+    set {_validator = newValue}
+  }
+  /// Returns true if `validator` has been explicitly set.
+  public var hasValidator: Bool {self._validator != nil}
+  /// Clears the value of `validator`. Subsequent reads from it will return its default value.
+  public mutating func clearValidator() {self._validator = nil}
+
+  public var height: Int64 = 0
+
+  public var time: SwiftProtobuf.Google_Protobuf_Timestamp {
+    get {_time ?? SwiftProtobuf.Google_Protobuf_Timestamp()}
+    set {_time = newValue}
+  }
+  /// Returns true if `time` has been explicitly set.
+  public var hasTime: Bool {self._time != nil}
+  /// Clears the value of `time`. Subsequent reads from it will return its default value.
+  public mutating func clearTime() {self._time = nil}
+
+  public var totalVotingPower: Int64 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _validator: Tendermint_Abci_Validator? = nil
+  fileprivate var _time: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
+}
+
+public nonisolated struct Tendermint_Abci_Snapshot: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var height: UInt64 = 0
+
+  public var format: UInt32 = 0
+
+  public var chunks: UInt32 = 0
+
+  public var hash: Data = Data()
+
+  public var metadata: Data = Data()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
 // MARK: - Code below here is support for the SwiftProtobuf runtime.
 
 fileprivate nonisolated let _protobuf_package = "tendermint.abci"
 
-nonisolated extension Tendermint_Abci_ExecTxResult: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
-  public static let protoMessageName: String = _protobuf_package + ".ExecTxResult"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}code\0\u{1}data\0\u{1}log\0\u{1}info\0\u{3}gas_wanted\0\u{3}gas_used\0\u{1}events\0\u{1}codespace\0")
+nonisolated extension Tendermint_Abci_CheckTxType: SwiftProtobuf._ProtoNameProviding {
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0NEW\0\u{1}RECHECK\0")
+}
+
+nonisolated extension Tendermint_Abci_MisbehaviorType: SwiftProtobuf._ProtoNameProviding {
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0UNKNOWN\0\u{1}DUPLICATE_VOTE\0\u{1}LIGHT_CLIENT_ATTACK\0")
+}
+
+nonisolated extension Tendermint_Abci_Request: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".Request"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}echo\0\u{1}flush\0\u{1}info\0\u{4}\u{2}init_chain\0\u{1}query\0\u{4}\u{2}check_tx\0\u{2}\u{3}commit\0\u{3}list_snapshots\0\u{3}offer_snapshot\0\u{3}load_snapshot_chunk\0\u{3}apply_snapshot_chunk\0\u{3}prepare_proposal\0\u{3}process_proposal\0\u{3}extend_vote\0\u{3}verify_vote_extension\0\u{3}finalize_block\0\u{c}\u{4}\u{1}\u{c}\u{7}\u{1}\u{c}\u{9}\u{1}\u{c}\u{a}\u{1}")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try {
+        var v: Tendermint_Abci_RequestEcho?
+        var hadOneofValue = false
+        if let current = self.value {
+          hadOneofValue = true
+          if case .echo(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.value = .echo(v)
+        }
+      }()
+      case 2: try {
+        var v: Tendermint_Abci_RequestFlush?
+        var hadOneofValue = false
+        if let current = self.value {
+          hadOneofValue = true
+          if case .flush(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.value = .flush(v)
+        }
+      }()
+      case 3: try {
+        var v: Tendermint_Abci_RequestInfo?
+        var hadOneofValue = false
+        if let current = self.value {
+          hadOneofValue = true
+          if case .info(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.value = .info(v)
+        }
+      }()
+      case 5: try {
+        var v: Tendermint_Abci_RequestInitChain?
+        var hadOneofValue = false
+        if let current = self.value {
+          hadOneofValue = true
+          if case .initChain(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.value = .initChain(v)
+        }
+      }()
+      case 6: try {
+        var v: Tendermint_Abci_RequestQuery?
+        var hadOneofValue = false
+        if let current = self.value {
+          hadOneofValue = true
+          if case .query(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.value = .query(v)
+        }
+      }()
+      case 8: try {
+        var v: Tendermint_Abci_RequestCheckTx?
+        var hadOneofValue = false
+        if let current = self.value {
+          hadOneofValue = true
+          if case .checkTx(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.value = .checkTx(v)
+        }
+      }()
+      case 11: try {
+        var v: Tendermint_Abci_RequestCommit?
+        var hadOneofValue = false
+        if let current = self.value {
+          hadOneofValue = true
+          if case .commit(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.value = .commit(v)
+        }
+      }()
+      case 12: try {
+        var v: Tendermint_Abci_RequestListSnapshots?
+        var hadOneofValue = false
+        if let current = self.value {
+          hadOneofValue = true
+          if case .listSnapshots(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.value = .listSnapshots(v)
+        }
+      }()
+      case 13: try {
+        var v: Tendermint_Abci_RequestOfferSnapshot?
+        var hadOneofValue = false
+        if let current = self.value {
+          hadOneofValue = true
+          if case .offerSnapshot(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.value = .offerSnapshot(v)
+        }
+      }()
+      case 14: try {
+        var v: Tendermint_Abci_RequestLoadSnapshotChunk?
+        var hadOneofValue = false
+        if let current = self.value {
+          hadOneofValue = true
+          if case .loadSnapshotChunk(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.value = .loadSnapshotChunk(v)
+        }
+      }()
+      case 15: try {
+        var v: Tendermint_Abci_RequestApplySnapshotChunk?
+        var hadOneofValue = false
+        if let current = self.value {
+          hadOneofValue = true
+          if case .applySnapshotChunk(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.value = .applySnapshotChunk(v)
+        }
+      }()
+      case 16: try {
+        var v: Tendermint_Abci_RequestPrepareProposal?
+        var hadOneofValue = false
+        if let current = self.value {
+          hadOneofValue = true
+          if case .prepareProposal(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.value = .prepareProposal(v)
+        }
+      }()
+      case 17: try {
+        var v: Tendermint_Abci_RequestProcessProposal?
+        var hadOneofValue = false
+        if let current = self.value {
+          hadOneofValue = true
+          if case .processProposal(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.value = .processProposal(v)
+        }
+      }()
+      case 18: try {
+        var v: Tendermint_Abci_RequestExtendVote?
+        var hadOneofValue = false
+        if let current = self.value {
+          hadOneofValue = true
+          if case .extendVote(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.value = .extendVote(v)
+        }
+      }()
+      case 19: try {
+        var v: Tendermint_Abci_RequestVerifyVoteExtension?
+        var hadOneofValue = false
+        if let current = self.value {
+          hadOneofValue = true
+          if case .verifyVoteExtension(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.value = .verifyVoteExtension(v)
+        }
+      }()
+      case 20: try {
+        var v: Tendermint_Abci_RequestFinalizeBlock?
+        var hadOneofValue = false
+        if let current = self.value {
+          hadOneofValue = true
+          if case .finalizeBlock(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.value = .finalizeBlock(v)
+        }
+      }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    switch self.value {
+    case .echo?: try {
+      guard case .echo(let v)? = self.value else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 1)
+    }()
+    case .flush?: try {
+      guard case .flush(let v)? = self.value else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 2)
+    }()
+    case .info?: try {
+      guard case .info(let v)? = self.value else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 3)
+    }()
+    case .initChain?: try {
+      guard case .initChain(let v)? = self.value else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 5)
+    }()
+    case .query?: try {
+      guard case .query(let v)? = self.value else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 6)
+    }()
+    case .checkTx?: try {
+      guard case .checkTx(let v)? = self.value else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 8)
+    }()
+    case .commit?: try {
+      guard case .commit(let v)? = self.value else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 11)
+    }()
+    case .listSnapshots?: try {
+      guard case .listSnapshots(let v)? = self.value else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 12)
+    }()
+    case .offerSnapshot?: try {
+      guard case .offerSnapshot(let v)? = self.value else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 13)
+    }()
+    case .loadSnapshotChunk?: try {
+      guard case .loadSnapshotChunk(let v)? = self.value else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 14)
+    }()
+    case .applySnapshotChunk?: try {
+      guard case .applySnapshotChunk(let v)? = self.value else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 15)
+    }()
+    case .prepareProposal?: try {
+      guard case .prepareProposal(let v)? = self.value else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 16)
+    }()
+    case .processProposal?: try {
+      guard case .processProposal(let v)? = self.value else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 17)
+    }()
+    case .extendVote?: try {
+      guard case .extendVote(let v)? = self.value else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 18)
+    }()
+    case .verifyVoteExtension?: try {
+      guard case .verifyVoteExtension(let v)? = self.value else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 19)
+    }()
+    case .finalizeBlock?: try {
+      guard case .finalizeBlock(let v)? = self.value else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 20)
+    }()
+    case nil: break
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Tendermint_Abci_Request, rhs: Tendermint_Abci_Request) -> Bool {
+    if lhs.value != rhs.value {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Tendermint_Abci_RequestEcho: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".RequestEcho"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}message\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.message) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.message.isEmpty {
+      try visitor.visitSingularStringField(value: self.message, fieldNumber: 1)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Tendermint_Abci_RequestEcho, rhs: Tendermint_Abci_RequestEcho) -> Bool {
+    if lhs.message != rhs.message {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Tendermint_Abci_RequestFlush: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".RequestFlush"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap()
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    // Load everything into unknown fields
+    while try decoder.nextFieldNumber() != nil {}
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Tendermint_Abci_RequestFlush, rhs: Tendermint_Abci_RequestFlush) -> Bool {
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Tendermint_Abci_RequestInfo: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".RequestInfo"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}version\0\u{3}block_version\0\u{3}p2p_version\0\u{3}abci_version\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.version) }()
+      case 2: try { try decoder.decodeSingularUInt64Field(value: &self.blockVersion) }()
+      case 3: try { try decoder.decodeSingularUInt64Field(value: &self.p2PVersion) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.abciVersion) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.version.isEmpty {
+      try visitor.visitSingularStringField(value: self.version, fieldNumber: 1)
+    }
+    if self.blockVersion != 0 {
+      try visitor.visitSingularUInt64Field(value: self.blockVersion, fieldNumber: 2)
+    }
+    if self.p2PVersion != 0 {
+      try visitor.visitSingularUInt64Field(value: self.p2PVersion, fieldNumber: 3)
+    }
+    if !self.abciVersion.isEmpty {
+      try visitor.visitSingularStringField(value: self.abciVersion, fieldNumber: 4)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Tendermint_Abci_RequestInfo, rhs: Tendermint_Abci_RequestInfo) -> Bool {
+    if lhs.version != rhs.version {return false}
+    if lhs.blockVersion != rhs.blockVersion {return false}
+    if lhs.p2PVersion != rhs.p2PVersion {return false}
+    if lhs.abciVersion != rhs.abciVersion {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Tendermint_Abci_RequestInitChain: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".RequestInitChain"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}time\0\u{3}chain_id\0\u{3}consensus_params\0\u{1}validators\0\u{3}app_state_bytes\0\u{3}initial_height\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularMessageField(value: &self._time) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.chainID) }()
+      case 3: try { try decoder.decodeSingularMessageField(value: &self._consensusParams) }()
+      case 4: try { try decoder.decodeRepeatedMessageField(value: &self.validators) }()
+      case 5: try { try decoder.decodeSingularBytesField(value: &self.appStateBytes) }()
+      case 6: try { try decoder.decodeSingularInt64Field(value: &self.initialHeight) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    try { if let v = self._time {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 1)
+    } }()
+    if !self.chainID.isEmpty {
+      try visitor.visitSingularStringField(value: self.chainID, fieldNumber: 2)
+    }
+    try { if let v = self._consensusParams {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 3)
+    } }()
+    if !self.validators.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.validators, fieldNumber: 4)
+    }
+    if !self.appStateBytes.isEmpty {
+      try visitor.visitSingularBytesField(value: self.appStateBytes, fieldNumber: 5)
+    }
+    if self.initialHeight != 0 {
+      try visitor.visitSingularInt64Field(value: self.initialHeight, fieldNumber: 6)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Tendermint_Abci_RequestInitChain, rhs: Tendermint_Abci_RequestInitChain) -> Bool {
+    if lhs._time != rhs._time {return false}
+    if lhs.chainID != rhs.chainID {return false}
+    if lhs._consensusParams != rhs._consensusParams {return false}
+    if lhs.validators != rhs.validators {return false}
+    if lhs.appStateBytes != rhs.appStateBytes {return false}
+    if lhs.initialHeight != rhs.initialHeight {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Tendermint_Abci_RequestQuery: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".RequestQuery"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}data\0\u{1}path\0\u{1}height\0\u{1}prove\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularBytesField(value: &self.data) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.path) }()
+      case 3: try { try decoder.decodeSingularInt64Field(value: &self.height) }()
+      case 4: try { try decoder.decodeSingularBoolField(value: &self.prove) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.data.isEmpty {
+      try visitor.visitSingularBytesField(value: self.data, fieldNumber: 1)
+    }
+    if !self.path.isEmpty {
+      try visitor.visitSingularStringField(value: self.path, fieldNumber: 2)
+    }
+    if self.height != 0 {
+      try visitor.visitSingularInt64Field(value: self.height, fieldNumber: 3)
+    }
+    if self.prove != false {
+      try visitor.visitSingularBoolField(value: self.prove, fieldNumber: 4)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Tendermint_Abci_RequestQuery, rhs: Tendermint_Abci_RequestQuery) -> Bool {
+    if lhs.data != rhs.data {return false}
+    if lhs.path != rhs.path {return false}
+    if lhs.height != rhs.height {return false}
+    if lhs.prove != rhs.prove {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Tendermint_Abci_RequestCheckTx: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".RequestCheckTx"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}tx\0\u{1}type\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularBytesField(value: &self.tx) }()
+      case 2: try { try decoder.decodeSingularEnumField(value: &self.type) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.tx.isEmpty {
+      try visitor.visitSingularBytesField(value: self.tx, fieldNumber: 1)
+    }
+    if self.type != .new {
+      try visitor.visitSingularEnumField(value: self.type, fieldNumber: 2)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Tendermint_Abci_RequestCheckTx, rhs: Tendermint_Abci_RequestCheckTx) -> Bool {
+    if lhs.tx != rhs.tx {return false}
+    if lhs.type != rhs.type {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Tendermint_Abci_RequestCommit: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".RequestCommit"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap()
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    // Load everything into unknown fields
+    while try decoder.nextFieldNumber() != nil {}
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Tendermint_Abci_RequestCommit, rhs: Tendermint_Abci_RequestCommit) -> Bool {
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Tendermint_Abci_RequestListSnapshots: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".RequestListSnapshots"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap()
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    // Load everything into unknown fields
+    while try decoder.nextFieldNumber() != nil {}
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Tendermint_Abci_RequestListSnapshots, rhs: Tendermint_Abci_RequestListSnapshots) -> Bool {
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Tendermint_Abci_RequestOfferSnapshot: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".RequestOfferSnapshot"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}snapshot\0\u{3}app_hash\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularMessageField(value: &self._snapshot) }()
+      case 2: try { try decoder.decodeSingularBytesField(value: &self.appHash) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    try { if let v = self._snapshot {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 1)
+    } }()
+    if !self.appHash.isEmpty {
+      try visitor.visitSingularBytesField(value: self.appHash, fieldNumber: 2)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Tendermint_Abci_RequestOfferSnapshot, rhs: Tendermint_Abci_RequestOfferSnapshot) -> Bool {
+    if lhs._snapshot != rhs._snapshot {return false}
+    if lhs.appHash != rhs.appHash {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Tendermint_Abci_RequestLoadSnapshotChunk: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".RequestLoadSnapshotChunk"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}height\0\u{1}format\0\u{1}chunk\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularUInt64Field(value: &self.height) }()
+      case 2: try { try decoder.decodeSingularUInt32Field(value: &self.format) }()
+      case 3: try { try decoder.decodeSingularUInt32Field(value: &self.chunk) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.height != 0 {
+      try visitor.visitSingularUInt64Field(value: self.height, fieldNumber: 1)
+    }
+    if self.format != 0 {
+      try visitor.visitSingularUInt32Field(value: self.format, fieldNumber: 2)
+    }
+    if self.chunk != 0 {
+      try visitor.visitSingularUInt32Field(value: self.chunk, fieldNumber: 3)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Tendermint_Abci_RequestLoadSnapshotChunk, rhs: Tendermint_Abci_RequestLoadSnapshotChunk) -> Bool {
+    if lhs.height != rhs.height {return false}
+    if lhs.format != rhs.format {return false}
+    if lhs.chunk != rhs.chunk {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Tendermint_Abci_RequestApplySnapshotChunk: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".RequestApplySnapshotChunk"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}index\0\u{1}chunk\0\u{1}sender\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularUInt32Field(value: &self.index) }()
+      case 2: try { try decoder.decodeSingularBytesField(value: &self.chunk) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.sender) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.index != 0 {
+      try visitor.visitSingularUInt32Field(value: self.index, fieldNumber: 1)
+    }
+    if !self.chunk.isEmpty {
+      try visitor.visitSingularBytesField(value: self.chunk, fieldNumber: 2)
+    }
+    if !self.sender.isEmpty {
+      try visitor.visitSingularStringField(value: self.sender, fieldNumber: 3)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Tendermint_Abci_RequestApplySnapshotChunk, rhs: Tendermint_Abci_RequestApplySnapshotChunk) -> Bool {
+    if lhs.index != rhs.index {return false}
+    if lhs.chunk != rhs.chunk {return false}
+    if lhs.sender != rhs.sender {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Tendermint_Abci_RequestPrepareProposal: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".RequestPrepareProposal"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}max_tx_bytes\0\u{1}txs\0\u{3}local_last_commit\0\u{1}misbehavior\0\u{1}height\0\u{1}time\0\u{3}next_validators_hash\0\u{3}proposer_address\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularInt64Field(value: &self.maxTxBytes) }()
+      case 2: try { try decoder.decodeRepeatedBytesField(value: &self.txs) }()
+      case 3: try { try decoder.decodeSingularMessageField(value: &self._localLastCommit) }()
+      case 4: try { try decoder.decodeRepeatedMessageField(value: &self.misbehavior) }()
+      case 5: try { try decoder.decodeSingularInt64Field(value: &self.height) }()
+      case 6: try { try decoder.decodeSingularMessageField(value: &self._time) }()
+      case 7: try { try decoder.decodeSingularBytesField(value: &self.nextValidatorsHash) }()
+      case 8: try { try decoder.decodeSingularBytesField(value: &self.proposerAddress) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if self.maxTxBytes != 0 {
+      try visitor.visitSingularInt64Field(value: self.maxTxBytes, fieldNumber: 1)
+    }
+    if !self.txs.isEmpty {
+      try visitor.visitRepeatedBytesField(value: self.txs, fieldNumber: 2)
+    }
+    try { if let v = self._localLastCommit {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 3)
+    } }()
+    if !self.misbehavior.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.misbehavior, fieldNumber: 4)
+    }
+    if self.height != 0 {
+      try visitor.visitSingularInt64Field(value: self.height, fieldNumber: 5)
+    }
+    try { if let v = self._time {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 6)
+    } }()
+    if !self.nextValidatorsHash.isEmpty {
+      try visitor.visitSingularBytesField(value: self.nextValidatorsHash, fieldNumber: 7)
+    }
+    if !self.proposerAddress.isEmpty {
+      try visitor.visitSingularBytesField(value: self.proposerAddress, fieldNumber: 8)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Tendermint_Abci_RequestPrepareProposal, rhs: Tendermint_Abci_RequestPrepareProposal) -> Bool {
+    if lhs.maxTxBytes != rhs.maxTxBytes {return false}
+    if lhs.txs != rhs.txs {return false}
+    if lhs._localLastCommit != rhs._localLastCommit {return false}
+    if lhs.misbehavior != rhs.misbehavior {return false}
+    if lhs.height != rhs.height {return false}
+    if lhs._time != rhs._time {return false}
+    if lhs.nextValidatorsHash != rhs.nextValidatorsHash {return false}
+    if lhs.proposerAddress != rhs.proposerAddress {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Tendermint_Abci_RequestProcessProposal: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".RequestProcessProposal"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}txs\0\u{3}proposed_last_commit\0\u{1}misbehavior\0\u{1}hash\0\u{1}height\0\u{1}time\0\u{3}next_validators_hash\0\u{3}proposer_address\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeRepeatedBytesField(value: &self.txs) }()
+      case 2: try { try decoder.decodeSingularMessageField(value: &self._proposedLastCommit) }()
+      case 3: try { try decoder.decodeRepeatedMessageField(value: &self.misbehavior) }()
+      case 4: try { try decoder.decodeSingularBytesField(value: &self.hash) }()
+      case 5: try { try decoder.decodeSingularInt64Field(value: &self.height) }()
+      case 6: try { try decoder.decodeSingularMessageField(value: &self._time) }()
+      case 7: try { try decoder.decodeSingularBytesField(value: &self.nextValidatorsHash) }()
+      case 8: try { try decoder.decodeSingularBytesField(value: &self.proposerAddress) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if !self.txs.isEmpty {
+      try visitor.visitRepeatedBytesField(value: self.txs, fieldNumber: 1)
+    }
+    try { if let v = self._proposedLastCommit {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 2)
+    } }()
+    if !self.misbehavior.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.misbehavior, fieldNumber: 3)
+    }
+    if !self.hash.isEmpty {
+      try visitor.visitSingularBytesField(value: self.hash, fieldNumber: 4)
+    }
+    if self.height != 0 {
+      try visitor.visitSingularInt64Field(value: self.height, fieldNumber: 5)
+    }
+    try { if let v = self._time {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 6)
+    } }()
+    if !self.nextValidatorsHash.isEmpty {
+      try visitor.visitSingularBytesField(value: self.nextValidatorsHash, fieldNumber: 7)
+    }
+    if !self.proposerAddress.isEmpty {
+      try visitor.visitSingularBytesField(value: self.proposerAddress, fieldNumber: 8)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Tendermint_Abci_RequestProcessProposal, rhs: Tendermint_Abci_RequestProcessProposal) -> Bool {
+    if lhs.txs != rhs.txs {return false}
+    if lhs._proposedLastCommit != rhs._proposedLastCommit {return false}
+    if lhs.misbehavior != rhs.misbehavior {return false}
+    if lhs.hash != rhs.hash {return false}
+    if lhs.height != rhs.height {return false}
+    if lhs._time != rhs._time {return false}
+    if lhs.nextValidatorsHash != rhs.nextValidatorsHash {return false}
+    if lhs.proposerAddress != rhs.proposerAddress {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Tendermint_Abci_RequestExtendVote: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".RequestExtendVote"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}hash\0\u{1}height\0\u{1}time\0\u{1}txs\0\u{3}proposed_last_commit\0\u{1}misbehavior\0\u{3}next_validators_hash\0\u{3}proposer_address\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularBytesField(value: &self.hash) }()
+      case 2: try { try decoder.decodeSingularInt64Field(value: &self.height) }()
+      case 3: try { try decoder.decodeSingularMessageField(value: &self._time) }()
+      case 4: try { try decoder.decodeRepeatedBytesField(value: &self.txs) }()
+      case 5: try { try decoder.decodeSingularMessageField(value: &self._proposedLastCommit) }()
+      case 6: try { try decoder.decodeRepeatedMessageField(value: &self.misbehavior) }()
+      case 7: try { try decoder.decodeSingularBytesField(value: &self.nextValidatorsHash) }()
+      case 8: try { try decoder.decodeSingularBytesField(value: &self.proposerAddress) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if !self.hash.isEmpty {
+      try visitor.visitSingularBytesField(value: self.hash, fieldNumber: 1)
+    }
+    if self.height != 0 {
+      try visitor.visitSingularInt64Field(value: self.height, fieldNumber: 2)
+    }
+    try { if let v = self._time {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 3)
+    } }()
+    if !self.txs.isEmpty {
+      try visitor.visitRepeatedBytesField(value: self.txs, fieldNumber: 4)
+    }
+    try { if let v = self._proposedLastCommit {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 5)
+    } }()
+    if !self.misbehavior.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.misbehavior, fieldNumber: 6)
+    }
+    if !self.nextValidatorsHash.isEmpty {
+      try visitor.visitSingularBytesField(value: self.nextValidatorsHash, fieldNumber: 7)
+    }
+    if !self.proposerAddress.isEmpty {
+      try visitor.visitSingularBytesField(value: self.proposerAddress, fieldNumber: 8)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Tendermint_Abci_RequestExtendVote, rhs: Tendermint_Abci_RequestExtendVote) -> Bool {
+    if lhs.hash != rhs.hash {return false}
+    if lhs.height != rhs.height {return false}
+    if lhs._time != rhs._time {return false}
+    if lhs.txs != rhs.txs {return false}
+    if lhs._proposedLastCommit != rhs._proposedLastCommit {return false}
+    if lhs.misbehavior != rhs.misbehavior {return false}
+    if lhs.nextValidatorsHash != rhs.nextValidatorsHash {return false}
+    if lhs.proposerAddress != rhs.proposerAddress {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Tendermint_Abci_RequestVerifyVoteExtension: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".RequestVerifyVoteExtension"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}hash\0\u{3}validator_address\0\u{1}height\0\u{3}vote_extension\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularBytesField(value: &self.hash) }()
+      case 2: try { try decoder.decodeSingularBytesField(value: &self.validatorAddress) }()
+      case 3: try { try decoder.decodeSingularInt64Field(value: &self.height) }()
+      case 4: try { try decoder.decodeSingularBytesField(value: &self.voteExtension) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.hash.isEmpty {
+      try visitor.visitSingularBytesField(value: self.hash, fieldNumber: 1)
+    }
+    if !self.validatorAddress.isEmpty {
+      try visitor.visitSingularBytesField(value: self.validatorAddress, fieldNumber: 2)
+    }
+    if self.height != 0 {
+      try visitor.visitSingularInt64Field(value: self.height, fieldNumber: 3)
+    }
+    if !self.voteExtension.isEmpty {
+      try visitor.visitSingularBytesField(value: self.voteExtension, fieldNumber: 4)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Tendermint_Abci_RequestVerifyVoteExtension, rhs: Tendermint_Abci_RequestVerifyVoteExtension) -> Bool {
+    if lhs.hash != rhs.hash {return false}
+    if lhs.validatorAddress != rhs.validatorAddress {return false}
+    if lhs.height != rhs.height {return false}
+    if lhs.voteExtension != rhs.voteExtension {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Tendermint_Abci_RequestFinalizeBlock: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".RequestFinalizeBlock"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}txs\0\u{3}decided_last_commit\0\u{1}misbehavior\0\u{1}hash\0\u{1}height\0\u{1}time\0\u{3}next_validators_hash\0\u{3}proposer_address\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeRepeatedBytesField(value: &self.txs) }()
+      case 2: try { try decoder.decodeSingularMessageField(value: &self._decidedLastCommit) }()
+      case 3: try { try decoder.decodeRepeatedMessageField(value: &self.misbehavior) }()
+      case 4: try { try decoder.decodeSingularBytesField(value: &self.hash) }()
+      case 5: try { try decoder.decodeSingularInt64Field(value: &self.height) }()
+      case 6: try { try decoder.decodeSingularMessageField(value: &self._time) }()
+      case 7: try { try decoder.decodeSingularBytesField(value: &self.nextValidatorsHash) }()
+      case 8: try { try decoder.decodeSingularBytesField(value: &self.proposerAddress) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if !self.txs.isEmpty {
+      try visitor.visitRepeatedBytesField(value: self.txs, fieldNumber: 1)
+    }
+    try { if let v = self._decidedLastCommit {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 2)
+    } }()
+    if !self.misbehavior.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.misbehavior, fieldNumber: 3)
+    }
+    if !self.hash.isEmpty {
+      try visitor.visitSingularBytesField(value: self.hash, fieldNumber: 4)
+    }
+    if self.height != 0 {
+      try visitor.visitSingularInt64Field(value: self.height, fieldNumber: 5)
+    }
+    try { if let v = self._time {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 6)
+    } }()
+    if !self.nextValidatorsHash.isEmpty {
+      try visitor.visitSingularBytesField(value: self.nextValidatorsHash, fieldNumber: 7)
+    }
+    if !self.proposerAddress.isEmpty {
+      try visitor.visitSingularBytesField(value: self.proposerAddress, fieldNumber: 8)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Tendermint_Abci_RequestFinalizeBlock, rhs: Tendermint_Abci_RequestFinalizeBlock) -> Bool {
+    if lhs.txs != rhs.txs {return false}
+    if lhs._decidedLastCommit != rhs._decidedLastCommit {return false}
+    if lhs.misbehavior != rhs.misbehavior {return false}
+    if lhs.hash != rhs.hash {return false}
+    if lhs.height != rhs.height {return false}
+    if lhs._time != rhs._time {return false}
+    if lhs.nextValidatorsHash != rhs.nextValidatorsHash {return false}
+    if lhs.proposerAddress != rhs.proposerAddress {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Tendermint_Abci_Response: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".Response"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}exception\0\u{1}echo\0\u{1}flush\0\u{1}info\0\u{4}\u{2}init_chain\0\u{1}query\0\u{4}\u{2}check_tx\0\u{2}\u{3}commit\0\u{3}list_snapshots\0\u{3}offer_snapshot\0\u{3}load_snapshot_chunk\0\u{3}apply_snapshot_chunk\0\u{3}prepare_proposal\0\u{3}process_proposal\0\u{3}extend_vote\0\u{3}verify_vote_extension\0\u{3}finalize_block\0\u{c}\u{5}\u{1}\u{c}\u{8}\u{1}\u{c}\u{a}\u{1}\u{c}\u{b}\u{1}")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try {
+        var v: Tendermint_Abci_ResponseException?
+        var hadOneofValue = false
+        if let current = self.value {
+          hadOneofValue = true
+          if case .exception(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.value = .exception(v)
+        }
+      }()
+      case 2: try {
+        var v: Tendermint_Abci_ResponseEcho?
+        var hadOneofValue = false
+        if let current = self.value {
+          hadOneofValue = true
+          if case .echo(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.value = .echo(v)
+        }
+      }()
+      case 3: try {
+        var v: Tendermint_Abci_ResponseFlush?
+        var hadOneofValue = false
+        if let current = self.value {
+          hadOneofValue = true
+          if case .flush(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.value = .flush(v)
+        }
+      }()
+      case 4: try {
+        var v: Tendermint_Abci_ResponseInfo?
+        var hadOneofValue = false
+        if let current = self.value {
+          hadOneofValue = true
+          if case .info(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.value = .info(v)
+        }
+      }()
+      case 6: try {
+        var v: Tendermint_Abci_ResponseInitChain?
+        var hadOneofValue = false
+        if let current = self.value {
+          hadOneofValue = true
+          if case .initChain(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.value = .initChain(v)
+        }
+      }()
+      case 7: try {
+        var v: Tendermint_Abci_ResponseQuery?
+        var hadOneofValue = false
+        if let current = self.value {
+          hadOneofValue = true
+          if case .query(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.value = .query(v)
+        }
+      }()
+      case 9: try {
+        var v: Tendermint_Abci_ResponseCheckTx?
+        var hadOneofValue = false
+        if let current = self.value {
+          hadOneofValue = true
+          if case .checkTx(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.value = .checkTx(v)
+        }
+      }()
+      case 12: try {
+        var v: Tendermint_Abci_ResponseCommit?
+        var hadOneofValue = false
+        if let current = self.value {
+          hadOneofValue = true
+          if case .commit(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.value = .commit(v)
+        }
+      }()
+      case 13: try {
+        var v: Tendermint_Abci_ResponseListSnapshots?
+        var hadOneofValue = false
+        if let current = self.value {
+          hadOneofValue = true
+          if case .listSnapshots(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.value = .listSnapshots(v)
+        }
+      }()
+      case 14: try {
+        var v: Tendermint_Abci_ResponseOfferSnapshot?
+        var hadOneofValue = false
+        if let current = self.value {
+          hadOneofValue = true
+          if case .offerSnapshot(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.value = .offerSnapshot(v)
+        }
+      }()
+      case 15: try {
+        var v: Tendermint_Abci_ResponseLoadSnapshotChunk?
+        var hadOneofValue = false
+        if let current = self.value {
+          hadOneofValue = true
+          if case .loadSnapshotChunk(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.value = .loadSnapshotChunk(v)
+        }
+      }()
+      case 16: try {
+        var v: Tendermint_Abci_ResponseApplySnapshotChunk?
+        var hadOneofValue = false
+        if let current = self.value {
+          hadOneofValue = true
+          if case .applySnapshotChunk(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.value = .applySnapshotChunk(v)
+        }
+      }()
+      case 17: try {
+        var v: Tendermint_Abci_ResponsePrepareProposal?
+        var hadOneofValue = false
+        if let current = self.value {
+          hadOneofValue = true
+          if case .prepareProposal(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.value = .prepareProposal(v)
+        }
+      }()
+      case 18: try {
+        var v: Tendermint_Abci_ResponseProcessProposal?
+        var hadOneofValue = false
+        if let current = self.value {
+          hadOneofValue = true
+          if case .processProposal(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.value = .processProposal(v)
+        }
+      }()
+      case 19: try {
+        var v: Tendermint_Abci_ResponseExtendVote?
+        var hadOneofValue = false
+        if let current = self.value {
+          hadOneofValue = true
+          if case .extendVote(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.value = .extendVote(v)
+        }
+      }()
+      case 20: try {
+        var v: Tendermint_Abci_ResponseVerifyVoteExtension?
+        var hadOneofValue = false
+        if let current = self.value {
+          hadOneofValue = true
+          if case .verifyVoteExtension(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.value = .verifyVoteExtension(v)
+        }
+      }()
+      case 21: try {
+        var v: Tendermint_Abci_ResponseFinalizeBlock?
+        var hadOneofValue = false
+        if let current = self.value {
+          hadOneofValue = true
+          if case .finalizeBlock(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.value = .finalizeBlock(v)
+        }
+      }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    switch self.value {
+    case .exception?: try {
+      guard case .exception(let v)? = self.value else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 1)
+    }()
+    case .echo?: try {
+      guard case .echo(let v)? = self.value else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 2)
+    }()
+    case .flush?: try {
+      guard case .flush(let v)? = self.value else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 3)
+    }()
+    case .info?: try {
+      guard case .info(let v)? = self.value else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 4)
+    }()
+    case .initChain?: try {
+      guard case .initChain(let v)? = self.value else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 6)
+    }()
+    case .query?: try {
+      guard case .query(let v)? = self.value else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 7)
+    }()
+    case .checkTx?: try {
+      guard case .checkTx(let v)? = self.value else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 9)
+    }()
+    case .commit?: try {
+      guard case .commit(let v)? = self.value else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 12)
+    }()
+    case .listSnapshots?: try {
+      guard case .listSnapshots(let v)? = self.value else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 13)
+    }()
+    case .offerSnapshot?: try {
+      guard case .offerSnapshot(let v)? = self.value else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 14)
+    }()
+    case .loadSnapshotChunk?: try {
+      guard case .loadSnapshotChunk(let v)? = self.value else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 15)
+    }()
+    case .applySnapshotChunk?: try {
+      guard case .applySnapshotChunk(let v)? = self.value else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 16)
+    }()
+    case .prepareProposal?: try {
+      guard case .prepareProposal(let v)? = self.value else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 17)
+    }()
+    case .processProposal?: try {
+      guard case .processProposal(let v)? = self.value else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 18)
+    }()
+    case .extendVote?: try {
+      guard case .extendVote(let v)? = self.value else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 19)
+    }()
+    case .verifyVoteExtension?: try {
+      guard case .verifyVoteExtension(let v)? = self.value else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 20)
+    }()
+    case .finalizeBlock?: try {
+      guard case .finalizeBlock(let v)? = self.value else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 21)
+    }()
+    case nil: break
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Tendermint_Abci_Response, rhs: Tendermint_Abci_Response) -> Bool {
+    if lhs.value != rhs.value {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Tendermint_Abci_ResponseException: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ResponseException"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}error\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.error) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.error.isEmpty {
+      try visitor.visitSingularStringField(value: self.error, fieldNumber: 1)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Tendermint_Abci_ResponseException, rhs: Tendermint_Abci_ResponseException) -> Bool {
+    if lhs.error != rhs.error {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Tendermint_Abci_ResponseEcho: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ResponseEcho"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}message\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.message) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.message.isEmpty {
+      try visitor.visitSingularStringField(value: self.message, fieldNumber: 1)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Tendermint_Abci_ResponseEcho, rhs: Tendermint_Abci_ResponseEcho) -> Bool {
+    if lhs.message != rhs.message {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Tendermint_Abci_ResponseFlush: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ResponseFlush"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap()
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    // Load everything into unknown fields
+    while try decoder.nextFieldNumber() != nil {}
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Tendermint_Abci_ResponseFlush, rhs: Tendermint_Abci_ResponseFlush) -> Bool {
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Tendermint_Abci_ResponseInfo: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ResponseInfo"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}data\0\u{1}version\0\u{3}app_version\0\u{3}last_block_height\0\u{3}last_block_app_hash\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.data) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.version) }()
+      case 3: try { try decoder.decodeSingularUInt64Field(value: &self.appVersion) }()
+      case 4: try { try decoder.decodeSingularInt64Field(value: &self.lastBlockHeight) }()
+      case 5: try { try decoder.decodeSingularBytesField(value: &self.lastBlockAppHash) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.data.isEmpty {
+      try visitor.visitSingularStringField(value: self.data, fieldNumber: 1)
+    }
+    if !self.version.isEmpty {
+      try visitor.visitSingularStringField(value: self.version, fieldNumber: 2)
+    }
+    if self.appVersion != 0 {
+      try visitor.visitSingularUInt64Field(value: self.appVersion, fieldNumber: 3)
+    }
+    if self.lastBlockHeight != 0 {
+      try visitor.visitSingularInt64Field(value: self.lastBlockHeight, fieldNumber: 4)
+    }
+    if !self.lastBlockAppHash.isEmpty {
+      try visitor.visitSingularBytesField(value: self.lastBlockAppHash, fieldNumber: 5)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Tendermint_Abci_ResponseInfo, rhs: Tendermint_Abci_ResponseInfo) -> Bool {
+    if lhs.data != rhs.data {return false}
+    if lhs.version != rhs.version {return false}
+    if lhs.appVersion != rhs.appVersion {return false}
+    if lhs.lastBlockHeight != rhs.lastBlockHeight {return false}
+    if lhs.lastBlockAppHash != rhs.lastBlockAppHash {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Tendermint_Abci_ResponseInitChain: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ResponseInitChain"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}consensus_params\0\u{1}validators\0\u{3}app_hash\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularMessageField(value: &self._consensusParams) }()
+      case 2: try { try decoder.decodeRepeatedMessageField(value: &self.validators) }()
+      case 3: try { try decoder.decodeSingularBytesField(value: &self.appHash) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    try { if let v = self._consensusParams {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 1)
+    } }()
+    if !self.validators.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.validators, fieldNumber: 2)
+    }
+    if !self.appHash.isEmpty {
+      try visitor.visitSingularBytesField(value: self.appHash, fieldNumber: 3)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Tendermint_Abci_ResponseInitChain, rhs: Tendermint_Abci_ResponseInitChain) -> Bool {
+    if lhs._consensusParams != rhs._consensusParams {return false}
+    if lhs.validators != rhs.validators {return false}
+    if lhs.appHash != rhs.appHash {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Tendermint_Abci_ResponseQuery: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ResponseQuery"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}code\0\u{2}\u{2}log\0\u{1}info\0\u{1}index\0\u{1}key\0\u{1}value\0\u{3}proof_ops\0\u{1}height\0\u{1}codespace\0\u{c}\u{2}\u{1}")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularUInt32Field(value: &self.code) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.log) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.info) }()
+      case 5: try { try decoder.decodeSingularInt64Field(value: &self.index) }()
+      case 6: try { try decoder.decodeSingularBytesField(value: &self.key) }()
+      case 7: try { try decoder.decodeSingularBytesField(value: &self.value) }()
+      case 8: try { try decoder.decodeSingularMessageField(value: &self._proofOps) }()
+      case 9: try { try decoder.decodeSingularInt64Field(value: &self.height) }()
+      case 10: try { try decoder.decodeSingularStringField(value: &self.codespace) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if self.code != 0 {
+      try visitor.visitSingularUInt32Field(value: self.code, fieldNumber: 1)
+    }
+    if !self.log.isEmpty {
+      try visitor.visitSingularStringField(value: self.log, fieldNumber: 3)
+    }
+    if !self.info.isEmpty {
+      try visitor.visitSingularStringField(value: self.info, fieldNumber: 4)
+    }
+    if self.index != 0 {
+      try visitor.visitSingularInt64Field(value: self.index, fieldNumber: 5)
+    }
+    if !self.key.isEmpty {
+      try visitor.visitSingularBytesField(value: self.key, fieldNumber: 6)
+    }
+    if !self.value.isEmpty {
+      try visitor.visitSingularBytesField(value: self.value, fieldNumber: 7)
+    }
+    try { if let v = self._proofOps {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 8)
+    } }()
+    if self.height != 0 {
+      try visitor.visitSingularInt64Field(value: self.height, fieldNumber: 9)
+    }
+    if !self.codespace.isEmpty {
+      try visitor.visitSingularStringField(value: self.codespace, fieldNumber: 10)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Tendermint_Abci_ResponseQuery, rhs: Tendermint_Abci_ResponseQuery) -> Bool {
+    if lhs.code != rhs.code {return false}
+    if lhs.log != rhs.log {return false}
+    if lhs.info != rhs.info {return false}
+    if lhs.index != rhs.index {return false}
+    if lhs.key != rhs.key {return false}
+    if lhs.value != rhs.value {return false}
+    if lhs._proofOps != rhs._proofOps {return false}
+    if lhs.height != rhs.height {return false}
+    if lhs.codespace != rhs.codespace {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Tendermint_Abci_ResponseCheckTx: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ResponseCheckTx"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}code\0\u{1}data\0\u{1}log\0\u{1}info\0\u{3}gas_wanted\0\u{3}gas_used\0\u{1}events\0\u{1}codespace\0\u{c}\u{9}\u{3}")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -140,7 +3172,7 @@ nonisolated extension Tendermint_Abci_ExecTxResult: SwiftProtobuf.Message, Swift
     try unknownFields.traverse(visitor: &visitor)
   }
 
-  public static func ==(lhs: Tendermint_Abci_ExecTxResult, rhs: Tendermint_Abci_ExecTxResult) -> Bool {
+  public static func ==(lhs: Tendermint_Abci_ResponseCheckTx, rhs: Tendermint_Abci_ResponseCheckTx) -> Bool {
     if lhs.code != rhs.code {return false}
     if lhs.data != rhs.data {return false}
     if lhs.log != rhs.log {return false}
@@ -149,6 +3181,426 @@ nonisolated extension Tendermint_Abci_ExecTxResult: SwiftProtobuf.Message, Swift
     if lhs.gasUsed != rhs.gasUsed {return false}
     if lhs.events != rhs.events {return false}
     if lhs.codespace != rhs.codespace {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Tendermint_Abci_ResponseCommit: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ResponseCommit"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{4}\u{3}retain_height\0\u{c}\u{1}\u{1}\u{c}\u{2}\u{1}")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 3: try { try decoder.decodeSingularInt64Field(value: &self.retainHeight) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.retainHeight != 0 {
+      try visitor.visitSingularInt64Field(value: self.retainHeight, fieldNumber: 3)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Tendermint_Abci_ResponseCommit, rhs: Tendermint_Abci_ResponseCommit) -> Bool {
+    if lhs.retainHeight != rhs.retainHeight {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Tendermint_Abci_ResponseListSnapshots: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ResponseListSnapshots"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}snapshots\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeRepeatedMessageField(value: &self.snapshots) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.snapshots.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.snapshots, fieldNumber: 1)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Tendermint_Abci_ResponseListSnapshots, rhs: Tendermint_Abci_ResponseListSnapshots) -> Bool {
+    if lhs.snapshots != rhs.snapshots {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Tendermint_Abci_ResponseOfferSnapshot: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ResponseOfferSnapshot"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}result\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularEnumField(value: &self.result) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.result != .unknown {
+      try visitor.visitSingularEnumField(value: self.result, fieldNumber: 1)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Tendermint_Abci_ResponseOfferSnapshot, rhs: Tendermint_Abci_ResponseOfferSnapshot) -> Bool {
+    if lhs.result != rhs.result {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Tendermint_Abci_ResponseOfferSnapshot.Result: SwiftProtobuf._ProtoNameProviding {
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0UNKNOWN\0\u{1}ACCEPT\0\u{1}ABORT\0\u{1}REJECT\0\u{1}REJECT_FORMAT\0\u{1}REJECT_SENDER\0")
+}
+
+nonisolated extension Tendermint_Abci_ResponseLoadSnapshotChunk: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ResponseLoadSnapshotChunk"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}chunk\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularBytesField(value: &self.chunk) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.chunk.isEmpty {
+      try visitor.visitSingularBytesField(value: self.chunk, fieldNumber: 1)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Tendermint_Abci_ResponseLoadSnapshotChunk, rhs: Tendermint_Abci_ResponseLoadSnapshotChunk) -> Bool {
+    if lhs.chunk != rhs.chunk {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Tendermint_Abci_ResponseApplySnapshotChunk: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ResponseApplySnapshotChunk"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}result\0\u{3}refetch_chunks\0\u{3}reject_senders\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularEnumField(value: &self.result) }()
+      case 2: try { try decoder.decodeRepeatedUInt32Field(value: &self.refetchChunks) }()
+      case 3: try { try decoder.decodeRepeatedStringField(value: &self.rejectSenders) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.result != .unknown {
+      try visitor.visitSingularEnumField(value: self.result, fieldNumber: 1)
+    }
+    if !self.refetchChunks.isEmpty {
+      try visitor.visitPackedUInt32Field(value: self.refetchChunks, fieldNumber: 2)
+    }
+    if !self.rejectSenders.isEmpty {
+      try visitor.visitRepeatedStringField(value: self.rejectSenders, fieldNumber: 3)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Tendermint_Abci_ResponseApplySnapshotChunk, rhs: Tendermint_Abci_ResponseApplySnapshotChunk) -> Bool {
+    if lhs.result != rhs.result {return false}
+    if lhs.refetchChunks != rhs.refetchChunks {return false}
+    if lhs.rejectSenders != rhs.rejectSenders {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Tendermint_Abci_ResponseApplySnapshotChunk.Result: SwiftProtobuf._ProtoNameProviding {
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0UNKNOWN\0\u{1}ACCEPT\0\u{1}ABORT\0\u{1}RETRY\0\u{1}RETRY_SNAPSHOT\0\u{1}REJECT_SNAPSHOT\0")
+}
+
+nonisolated extension Tendermint_Abci_ResponsePrepareProposal: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ResponsePrepareProposal"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}txs\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeRepeatedBytesField(value: &self.txs) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.txs.isEmpty {
+      try visitor.visitRepeatedBytesField(value: self.txs, fieldNumber: 1)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Tendermint_Abci_ResponsePrepareProposal, rhs: Tendermint_Abci_ResponsePrepareProposal) -> Bool {
+    if lhs.txs != rhs.txs {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Tendermint_Abci_ResponseProcessProposal: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ResponseProcessProposal"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}status\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularEnumField(value: &self.status) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.status != .unknown {
+      try visitor.visitSingularEnumField(value: self.status, fieldNumber: 1)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Tendermint_Abci_ResponseProcessProposal, rhs: Tendermint_Abci_ResponseProcessProposal) -> Bool {
+    if lhs.status != rhs.status {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Tendermint_Abci_ResponseProcessProposal.ProposalStatus: SwiftProtobuf._ProtoNameProviding {
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0UNKNOWN\0\u{1}ACCEPT\0\u{1}REJECT\0")
+}
+
+nonisolated extension Tendermint_Abci_ResponseExtendVote: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ResponseExtendVote"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}vote_extension\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularBytesField(value: &self.voteExtension) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.voteExtension.isEmpty {
+      try visitor.visitSingularBytesField(value: self.voteExtension, fieldNumber: 1)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Tendermint_Abci_ResponseExtendVote, rhs: Tendermint_Abci_ResponseExtendVote) -> Bool {
+    if lhs.voteExtension != rhs.voteExtension {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Tendermint_Abci_ResponseVerifyVoteExtension: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ResponseVerifyVoteExtension"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}status\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularEnumField(value: &self.status) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.status != .unknown {
+      try visitor.visitSingularEnumField(value: self.status, fieldNumber: 1)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Tendermint_Abci_ResponseVerifyVoteExtension, rhs: Tendermint_Abci_ResponseVerifyVoteExtension) -> Bool {
+    if lhs.status != rhs.status {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Tendermint_Abci_ResponseVerifyVoteExtension.VerifyStatus: SwiftProtobuf._ProtoNameProviding {
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0UNKNOWN\0\u{1}ACCEPT\0\u{1}REJECT\0")
+}
+
+nonisolated extension Tendermint_Abci_ResponseFinalizeBlock: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ResponseFinalizeBlock"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}events\0\u{3}tx_results\0\u{3}validator_updates\0\u{3}consensus_param_updates\0\u{3}app_hash\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeRepeatedMessageField(value: &self.events) }()
+      case 2: try { try decoder.decodeRepeatedMessageField(value: &self.txResults) }()
+      case 3: try { try decoder.decodeRepeatedMessageField(value: &self.validatorUpdates) }()
+      case 4: try { try decoder.decodeSingularMessageField(value: &self._consensusParamUpdates) }()
+      case 5: try { try decoder.decodeSingularBytesField(value: &self.appHash) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if !self.events.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.events, fieldNumber: 1)
+    }
+    if !self.txResults.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.txResults, fieldNumber: 2)
+    }
+    if !self.validatorUpdates.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.validatorUpdates, fieldNumber: 3)
+    }
+    try { if let v = self._consensusParamUpdates {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 4)
+    } }()
+    if !self.appHash.isEmpty {
+      try visitor.visitSingularBytesField(value: self.appHash, fieldNumber: 5)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Tendermint_Abci_ResponseFinalizeBlock, rhs: Tendermint_Abci_ResponseFinalizeBlock) -> Bool {
+    if lhs.events != rhs.events {return false}
+    if lhs.txResults != rhs.txResults {return false}
+    if lhs.validatorUpdates != rhs.validatorUpdates {return false}
+    if lhs._consensusParamUpdates != rhs._consensusParamUpdates {return false}
+    if lhs.appHash != rhs.appHash {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Tendermint_Abci_CommitInfo: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".CommitInfo"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}round\0\u{1}votes\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularInt32Field(value: &self.round) }()
+      case 2: try { try decoder.decodeRepeatedMessageField(value: &self.votes) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.round != 0 {
+      try visitor.visitSingularInt32Field(value: self.round, fieldNumber: 1)
+    }
+    if !self.votes.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.votes, fieldNumber: 2)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Tendermint_Abci_CommitInfo, rhs: Tendermint_Abci_CommitInfo) -> Bool {
+    if lhs.round != rhs.round {return false}
+    if lhs.votes != rhs.votes {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Tendermint_Abci_ExtendedCommitInfo: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ExtendedCommitInfo"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}round\0\u{1}votes\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularInt32Field(value: &self.round) }()
+      case 2: try { try decoder.decodeRepeatedMessageField(value: &self.votes) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.round != 0 {
+      try visitor.visitSingularInt32Field(value: self.round, fieldNumber: 1)
+    }
+    if !self.votes.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.votes, fieldNumber: 2)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Tendermint_Abci_ExtendedCommitInfo, rhs: Tendermint_Abci_ExtendedCommitInfo) -> Bool {
+    if lhs.round != rhs.round {return false}
+    if lhs.votes != rhs.votes {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -224,6 +3676,386 @@ nonisolated extension Tendermint_Abci_EventAttribute: SwiftProtobuf.Message, Swi
     if lhs.key != rhs.key {return false}
     if lhs.value != rhs.value {return false}
     if lhs.index != rhs.index {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Tendermint_Abci_ExecTxResult: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ExecTxResult"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}code\0\u{1}data\0\u{1}log\0\u{1}info\0\u{3}gas_wanted\0\u{3}gas_used\0\u{1}events\0\u{1}codespace\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularUInt32Field(value: &self.code) }()
+      case 2: try { try decoder.decodeSingularBytesField(value: &self.data) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.log) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.info) }()
+      case 5: try { try decoder.decodeSingularInt64Field(value: &self.gasWanted) }()
+      case 6: try { try decoder.decodeSingularInt64Field(value: &self.gasUsed) }()
+      case 7: try { try decoder.decodeRepeatedMessageField(value: &self.events) }()
+      case 8: try { try decoder.decodeSingularStringField(value: &self.codespace) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.code != 0 {
+      try visitor.visitSingularUInt32Field(value: self.code, fieldNumber: 1)
+    }
+    if !self.data.isEmpty {
+      try visitor.visitSingularBytesField(value: self.data, fieldNumber: 2)
+    }
+    if !self.log.isEmpty {
+      try visitor.visitSingularStringField(value: self.log, fieldNumber: 3)
+    }
+    if !self.info.isEmpty {
+      try visitor.visitSingularStringField(value: self.info, fieldNumber: 4)
+    }
+    if self.gasWanted != 0 {
+      try visitor.visitSingularInt64Field(value: self.gasWanted, fieldNumber: 5)
+    }
+    if self.gasUsed != 0 {
+      try visitor.visitSingularInt64Field(value: self.gasUsed, fieldNumber: 6)
+    }
+    if !self.events.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.events, fieldNumber: 7)
+    }
+    if !self.codespace.isEmpty {
+      try visitor.visitSingularStringField(value: self.codespace, fieldNumber: 8)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Tendermint_Abci_ExecTxResult, rhs: Tendermint_Abci_ExecTxResult) -> Bool {
+    if lhs.code != rhs.code {return false}
+    if lhs.data != rhs.data {return false}
+    if lhs.log != rhs.log {return false}
+    if lhs.info != rhs.info {return false}
+    if lhs.gasWanted != rhs.gasWanted {return false}
+    if lhs.gasUsed != rhs.gasUsed {return false}
+    if lhs.events != rhs.events {return false}
+    if lhs.codespace != rhs.codespace {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Tendermint_Abci_TxResult: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".TxResult"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}height\0\u{1}index\0\u{1}tx\0\u{1}result\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularInt64Field(value: &self.height) }()
+      case 2: try { try decoder.decodeSingularUInt32Field(value: &self.index) }()
+      case 3: try { try decoder.decodeSingularBytesField(value: &self.tx) }()
+      case 4: try { try decoder.decodeSingularMessageField(value: &self._result) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if self.height != 0 {
+      try visitor.visitSingularInt64Field(value: self.height, fieldNumber: 1)
+    }
+    if self.index != 0 {
+      try visitor.visitSingularUInt32Field(value: self.index, fieldNumber: 2)
+    }
+    if !self.tx.isEmpty {
+      try visitor.visitSingularBytesField(value: self.tx, fieldNumber: 3)
+    }
+    try { if let v = self._result {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 4)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Tendermint_Abci_TxResult, rhs: Tendermint_Abci_TxResult) -> Bool {
+    if lhs.height != rhs.height {return false}
+    if lhs.index != rhs.index {return false}
+    if lhs.tx != rhs.tx {return false}
+    if lhs._result != rhs._result {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Tendermint_Abci_Validator: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".Validator"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}address\0\u{2}\u{2}power\0\u{c}\u{2}\u{1}")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularBytesField(value: &self.address) }()
+      case 3: try { try decoder.decodeSingularInt64Field(value: &self.power) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.address.isEmpty {
+      try visitor.visitSingularBytesField(value: self.address, fieldNumber: 1)
+    }
+    if self.power != 0 {
+      try visitor.visitSingularInt64Field(value: self.power, fieldNumber: 3)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Tendermint_Abci_Validator, rhs: Tendermint_Abci_Validator) -> Bool {
+    if lhs.address != rhs.address {return false}
+    if lhs.power != rhs.power {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Tendermint_Abci_ValidatorUpdate: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ValidatorUpdate"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}pub_key\0\u{1}power\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularMessageField(value: &self._pubKey) }()
+      case 2: try { try decoder.decodeSingularInt64Field(value: &self.power) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    try { if let v = self._pubKey {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 1)
+    } }()
+    if self.power != 0 {
+      try visitor.visitSingularInt64Field(value: self.power, fieldNumber: 2)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Tendermint_Abci_ValidatorUpdate, rhs: Tendermint_Abci_ValidatorUpdate) -> Bool {
+    if lhs._pubKey != rhs._pubKey {return false}
+    if lhs.power != rhs.power {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Tendermint_Abci_VoteInfo: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".VoteInfo"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}validator\0\u{4}\u{2}block_id_flag\0\u{c}\u{2}\u{1}")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularMessageField(value: &self._validator) }()
+      case 3: try { try decoder.decodeSingularEnumField(value: &self.blockIDFlag) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    try { if let v = self._validator {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 1)
+    } }()
+    if self.blockIDFlag != .unknown {
+      try visitor.visitSingularEnumField(value: self.blockIDFlag, fieldNumber: 3)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Tendermint_Abci_VoteInfo, rhs: Tendermint_Abci_VoteInfo) -> Bool {
+    if lhs._validator != rhs._validator {return false}
+    if lhs.blockIDFlag != rhs.blockIDFlag {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Tendermint_Abci_ExtendedVoteInfo: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ExtendedVoteInfo"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}validator\0\u{4}\u{2}vote_extension\0\u{3}extension_signature\0\u{3}block_id_flag\0\u{c}\u{2}\u{1}")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularMessageField(value: &self._validator) }()
+      case 3: try { try decoder.decodeSingularBytesField(value: &self.voteExtension) }()
+      case 4: try { try decoder.decodeSingularBytesField(value: &self.extensionSignature) }()
+      case 5: try { try decoder.decodeSingularEnumField(value: &self.blockIDFlag) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    try { if let v = self._validator {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 1)
+    } }()
+    if !self.voteExtension.isEmpty {
+      try visitor.visitSingularBytesField(value: self.voteExtension, fieldNumber: 3)
+    }
+    if !self.extensionSignature.isEmpty {
+      try visitor.visitSingularBytesField(value: self.extensionSignature, fieldNumber: 4)
+    }
+    if self.blockIDFlag != .unknown {
+      try visitor.visitSingularEnumField(value: self.blockIDFlag, fieldNumber: 5)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Tendermint_Abci_ExtendedVoteInfo, rhs: Tendermint_Abci_ExtendedVoteInfo) -> Bool {
+    if lhs._validator != rhs._validator {return false}
+    if lhs.voteExtension != rhs.voteExtension {return false}
+    if lhs.extensionSignature != rhs.extensionSignature {return false}
+    if lhs.blockIDFlag != rhs.blockIDFlag {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Tendermint_Abci_Misbehavior: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".Misbehavior"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}type\0\u{1}validator\0\u{1}height\0\u{1}time\0\u{3}total_voting_power\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularEnumField(value: &self.type) }()
+      case 2: try { try decoder.decodeSingularMessageField(value: &self._validator) }()
+      case 3: try { try decoder.decodeSingularInt64Field(value: &self.height) }()
+      case 4: try { try decoder.decodeSingularMessageField(value: &self._time) }()
+      case 5: try { try decoder.decodeSingularInt64Field(value: &self.totalVotingPower) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if self.type != .unknown {
+      try visitor.visitSingularEnumField(value: self.type, fieldNumber: 1)
+    }
+    try { if let v = self._validator {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 2)
+    } }()
+    if self.height != 0 {
+      try visitor.visitSingularInt64Field(value: self.height, fieldNumber: 3)
+    }
+    try { if let v = self._time {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 4)
+    } }()
+    if self.totalVotingPower != 0 {
+      try visitor.visitSingularInt64Field(value: self.totalVotingPower, fieldNumber: 5)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Tendermint_Abci_Misbehavior, rhs: Tendermint_Abci_Misbehavior) -> Bool {
+    if lhs.type != rhs.type {return false}
+    if lhs._validator != rhs._validator {return false}
+    if lhs.height != rhs.height {return false}
+    if lhs._time != rhs._time {return false}
+    if lhs.totalVotingPower != rhs.totalVotingPower {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Tendermint_Abci_Snapshot: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".Snapshot"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}height\0\u{1}format\0\u{1}chunks\0\u{1}hash\0\u{1}metadata\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularUInt64Field(value: &self.height) }()
+      case 2: try { try decoder.decodeSingularUInt32Field(value: &self.format) }()
+      case 3: try { try decoder.decodeSingularUInt32Field(value: &self.chunks) }()
+      case 4: try { try decoder.decodeSingularBytesField(value: &self.hash) }()
+      case 5: try { try decoder.decodeSingularBytesField(value: &self.metadata) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.height != 0 {
+      try visitor.visitSingularUInt64Field(value: self.height, fieldNumber: 1)
+    }
+    if self.format != 0 {
+      try visitor.visitSingularUInt32Field(value: self.format, fieldNumber: 2)
+    }
+    if self.chunks != 0 {
+      try visitor.visitSingularUInt32Field(value: self.chunks, fieldNumber: 3)
+    }
+    if !self.hash.isEmpty {
+      try visitor.visitSingularBytesField(value: self.hash, fieldNumber: 4)
+    }
+    if !self.metadata.isEmpty {
+      try visitor.visitSingularBytesField(value: self.metadata, fieldNumber: 5)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Tendermint_Abci_Snapshot, rhs: Tendermint_Abci_Snapshot) -> Bool {
+    if lhs.height != rhs.height {return false}
+    if lhs.format != rhs.format {return false}
+    if lhs.chunks != rhs.chunks {return false}
+    if lhs.hash != rhs.hash {return false}
+    if lhs.metadata != rhs.metadata {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
