@@ -50,6 +50,19 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(
+            name: "PalisadeABCI",
+            dependencies: [
+                "PalisadeTypes", "PalisadeCrypto", "PalisadeProto",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "PalisadeApps",
+            dependencies: ["PalisadeABCI", "PalisadeCrypto"],
+            swiftSettings: strict
+        ),
+        .target(
             name: "PalisadeConsensus",
             dependencies: ["PalisadeTypes", "PalisadeCrypto"],
             swiftSettings: strict
@@ -94,6 +107,16 @@ let package = Package(
                 "PalisadeTypes", "PalisadeCrypto", "PalisadeProto",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "PalisadeABCITests",
+            dependencies: ["PalisadeABCI", "PalisadeTypes", "PalisadeCrypto", "PalisadeProto"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "PalisadeAppsTests",
+            dependencies: ["PalisadeApps", "PalisadeABCI", "PalisadeTypes", "PalisadeCrypto"],
             swiftSettings: strict
         ),
         .testTarget(
