@@ -77,23 +77,7 @@ public enum ABCIRequest: Sendable, Hashable {
 
     /// From protobuf bytes; malformed bytes and out-of-range fields are errors naming the field.
     public init(serializedBytes bytes: Bytes) throws(DecodingError) {
-        try self.init(proto: ABCIWire.decode(Tendermint_Abci_Request.self, from: bytes, message: "Request"))
-    }
-}
-
-/// Protobuf bytes in and out for the two envelope messages.
-enum ABCIWire {
-    static func encode<M: SwiftProtobuf.Message>(_ message: M) -> Bytes {
-        // Serializing a message built in memory only fails for unset required fields, which proto3
-        // does not have; an empty result would be rejected by the peer, never silently accepted.
-        (try? message.serializedBytes()) ?? []
-    }
-
-    static func decode<M: SwiftProtobuf.Message>(_ type: M.Type, from bytes: Bytes, message: String) throws(DecodingError) -> M {
-        do {
-            return try M(serializedBytes: bytes)
-        } catch {
-            throw DecodingError(message: message, field: "(message)", reason: "malformed protobuf (\(error))")
-        }
+        try self.init(proto: ABCIWire.decode(Tendermint_Abci_Request.self, from: bytes, message: "Request",
+                                             fieldNames: ABCIWire.requestFields))
     }
 }

@@ -86,6 +86,7 @@ public enum ABCIResponse: Sendable, Hashable {
     public var serializedBytes: Bytes { ABCIWire.encode(proto) }
 
     public init(serializedBytes bytes: Bytes) throws(DecodingError) {
-        try self.init(proto: ABCIWire.decode(Tendermint_Abci_Response.self, from: bytes, message: "Response"))
+        try self.init(proto: ABCIWire.decode(Tendermint_Abci_Response.self, from: bytes, message: "Response",
+                                             fieldNames: ABCIWire.responseFields))
     }
 }

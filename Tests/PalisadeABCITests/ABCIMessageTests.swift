@@ -74,6 +74,22 @@ import Testing
             Issue.record("truncated response decoded")
         } catch {
             #expect(error.message == "Response")
+            #expect(error.field == "exception")
+        }
+        // finalize_block = 20 whose RequestFinalizeBlock holds a truncated field: the method is named.
+        do {
+            _ = try ABCIRequest(serializedBytes: [0xA2, 0x01, 0x02, 0x0A, 0x05])
+            Issue.record("broken finalize_block decoded")
+        } catch {
+            #expect(error.message == "Request")
+            #expect(error.field == "finalize_block")
+        }
+        // A broken varint in check_tx.type (field 8, inner field 2).
+        do {
+            _ = try ABCIRequest(serializedBytes: [0x42, 0x02, 0x10, 0xFF])
+            Issue.record("broken check_tx decoded")
+        } catch {
+            #expect(error.field == "check_tx")
         }
     }
 

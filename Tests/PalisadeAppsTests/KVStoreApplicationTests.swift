@@ -192,3 +192,31 @@ struct Driver {
         #expect(await d.app.committed.pairs.count == 10_000)
     }
 }
+
+@Suite struct KVStoreOverWireTests {
+    /// The path the socket server will take: request bytes in, response bytes out.
+    @Test func blockAndQueryAsProtobufBytes() async throws {
+        let app = KVStoreApplication()
+        func call(_ request: ABCIRequest) async throws -> ABCIResponse {
+            let decoded = try ABCIRequest(serializedBytes: request.serializedBytes)
+            return try ABCIResponse(serializedBytes: await app.respond(to: decoded).serializedBytes)
+        }
+        let block = Driver(app).request(["wire=yes"], height: 1)
+        guard case .finalizeBlock(let finalized) = try await call(.finalizeBlock(block)) else {
+            Issue.record("finalize_block answered with another method")
+            return
+        }
+        #expect(finalized.txResults.map(\.code) == [0])
+        #expect(try await call(.commit) == .commit(CommitResponse()))
+        guard case .query(let answer) = try await call(.query(QueryRequest(data: Array("wire".utf8)))) else {
+            Issue.record("query answered with another method")
+            return
+        }
+        #expect(answer.value == Array("yes".utf8))
+        // Commit with nothing finalized: the app's error travels back as an exception.
+        guard case .exception = try await call(.commit) else {
+            Issue.record("commit without a block did not raise an exception")
+            return
+        }
+    }
+}

@@ -32,3 +32,19 @@ import Testing
         #expect(KVTransaction.canonical(Array("a=b".utf8)) == Array("a=b".utf8))
     }
 }
+
+@Suite struct KVStateHashTests {
+    /// The documented layout, rebuilt by hand: RFC 6962 leaf hash is SHA-256(0x00 ‖ leaf), and a
+    /// two-leaf root is SHA-256(0x01 ‖ left ‖ right).
+    @Test func appHashFollowsItsDocumentedLayout() {
+        #expect(KVState().appHash == SHA256Hash.digest([]))
+        let pairLeaf: Bytes = [0x01, 0x01, 0x61, 0x01, 0x62]  // "a" -> "b"
+        #expect(KVState(pairs: [[0x61]: [0x62]]).appHash == SHA256Hash.digest([0x00] + pairLeaf))
+        let key = Ed25519PrivateKey(seed: Bytes(repeating: 5, count: 32))!.publicKey
+        let validatorLeaf: Bytes = [0x02] + key.bytes + [0, 0, 0, 0, 0, 0, 0x01, 0x00]  // power 256
+        let expected = SHA256Hash.digest([0x01] + SHA256Hash.digest([0x00] + pairLeaf) + SHA256Hash.digest([0x00] + validatorLeaf))
+        #expect(KVState(pairs: [[0x61]: [0x62]], validators: [key: 256]).appHash == expected)
+        // Height and size are not hashed.
+        #expect(KVState(height: 9, size: 4, pairs: [[0x61]: [0x62]]).appHash == SHA256Hash.digest([0x00] + pairLeaf))
+    }
+}

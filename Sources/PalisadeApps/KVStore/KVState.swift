@@ -28,9 +28,9 @@ public struct KVState: Sendable, Hashable {
         for (key, value) in pairs.sorted(by: { $0.key.lexicographicallyPrecedes($1.key) }) {
             var leaf: Bytes = [0x01]
             leaf.reserveCapacity(key.count + value.count + 11)
-            Self.appendUvarint(UInt64(key.count), to: &leaf)
+            Varint.append(UInt64(key.count), to: &leaf)
             leaf += key
-            Self.appendUvarint(UInt64(value.count), to: &leaf)
+            Varint.append(UInt64(value.count), to: &leaf)
             leaf += value
             leaves.append(leaf)
         }
@@ -54,14 +54,5 @@ public struct KVState: Sendable, Hashable {
 
     func validatorKey(for address: Address) -> Ed25519PublicKey? {
         validators.keys.first { $0.address == address }
-    }
-
-    private static func appendUvarint(_ value: UInt64, to out: inout Bytes) {
-        var v = value
-        while v >= 0x80 {
-            out.append(UInt8(truncatingIfNeeded: v) | 0x80)
-            v >>= 7
-        }
-        out.append(UInt8(v))
     }
 }
