@@ -23,6 +23,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-protobuf.git", from: "1.39.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
     ],
     targets: [
         .systemLibrary(
@@ -83,6 +84,18 @@ let package = Package(
             exclude: ["WAL-FORMAT.md"],
             swiftSettings: strict
         ),
+        // The peer-to-peer transport: authenticated handshake and encrypted frames over SwiftNIO.
+        // Not pure: sockets, timers and system randomness live here (DESIGN.md §2).
+        .target(
+            name: "PalisadeP2P",
+            dependencies: [
+                "PalisadeCrypto", "PalisadeTypes", "CSodium",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            exclude: ["WIRE-FORMAT.md"],
+            swiftSettings: strict
+        ),
         .executableTarget(
             name: "palisade",
             dependencies: [
@@ -127,6 +140,16 @@ let package = Package(
         .testTarget(
             name: "PalisadeStorageTests",
             dependencies: ["PalisadeStorage", "PalisadeConsensus", "PalisadeTypes", "PalisadeCrypto"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "PalisadeP2PTests",
+            dependencies: [
+                "PalisadeP2P", "PalisadeCrypto", "PalisadeTypes",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(

@@ -1,0 +1,121 @@
+import NIOCore
+import PalisadeCrypto
+
+/// Runs `Handshake` on a fresh connection. On success it installs the frame codec and the peer
+/// handler behind itself, passes on any bytes that arrived after the peer's auth, removes itself
+/// and fulfils `promise` with the `PeerConnection`. On failure or timeout it closes the channel.
+final class HandshakeHandler: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = ByteBuffer
+    typealias InboundOut = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    private enum Phase { case idle, awaitingHello, awaitingAuth, done }
+
+    private var handshake: Handshake
+    private let configuration: P2PConfiguration
+    private let promise: EventLoopPromise<PeerConnection>
+    private var phase = Phase.idle
+    private var received: ByteBuffer?
+    private var timeout: Scheduled<Void>?
+
+    init(nodeKey: NodeKey, expectedPeerID: String?, configuration: P2PConfiguration,
+         promise: EventLoopPromise<PeerConnection>) {
+        var generator = SystemRandomNumberGenerator()
+        self.handshake = Handshake(nodeKey: nodeKey, expectedPeerID: expectedPeerID, using: &generator)
+        self.configuration = configuration
+        self.promise = promise
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        if context.channel.isActive { start(context: context) }
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        start(context: context)
+        context.fireChannelActive()
+    }
+
+    private func start(context: ChannelHandlerContext) {
+        guard phase == .idle else { return }
+        phase = .awaitingHello
+        timeout = context.eventLoop.assumeIsolated().scheduleTask(in: configuration.handshakeTimeout) {
+            self.fail(context: context, error: .handshakeTimeout)
+        }
+        context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(bytes: handshake.hello)), promise: nil)
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard phase == .awaitingHello || phase == .awaitingAuth else { return }
+        var bytes = unwrapInboundIn(data)
+        if received == nil { received = bytes } else { received?.writeBuffer(&bytes) }
+        do {
+            try advance(context: context)
+        } catch {
+            fail(context: context, error: error)
+        }
+    }
+
+    private func advance(context: ChannelHandlerContext) throws(P2PError) {
+        if phase == .awaitingHello, let hello = received?.readBytes(length: WireProtocol.helloSize) {
+            let auth = try handshake.receiveHello(hello)
+            phase = .awaitingAuth
+            context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(bytes: auth)), promise: nil)
+        }
+        guard phase == .awaitingAuth, let auth = received?.readBytes(length: WireProtocol.authSize) else { return }
+        let outcome = try handshake.receiveAuth(auth)
+        phase = .done
+        timeout?.cancel()
+        established(context: context, outcome: outcome)
+    }
+
+    private func established(context: ChannelHandlerContext, outcome: HandshakeOutcome) {
+        let (sealer, opener) = outcome.makeStream(maxMessageSize: configuration.maxMessageSize)
+        let (inbound, continuation) = AsyncThrowingStream<InboundMessage, any Error>.makeStream()
+        let remote = context.channel.remoteAddress.map { "\($0)" } ?? "?"
+        let peer = PeerConnection(outcome: outcome, remoteAddress: remote, inbound: inbound,
+                                  channel: context.channel, maxMessageSize: configuration.maxMessageSize)
+        do {
+            try context.pipeline.syncOperations.addHandlers(
+                [ByteToMessageHandler(FrameDecoder(opener: opener)), FrameEncoder(sealer: sealer),
+                 PeerInboundHandler(continuation: continuation, describePeer: "\(outcome.peerID)@\(remote)",
+                                    log: configuration.log)],
+                position: .after(self))
+        } catch {
+            continuation.finish(throwing: error)
+            fail(context: context, error: .connectionClosed)
+            return
+        }
+        promise.succeed(peer)
+        if let leftover = received, leftover.readableBytes > 0 {
+            context.fireChannelRead(wrapInboundOut(leftover))
+        }
+        received = nil
+        context.pipeline.syncOperations.removeHandler(context: context, promise: nil)
+    }
+
+    private func fail(context: ChannelHandlerContext, error: P2PError) {
+        guard phase != .done else { return }
+        phase = .done
+        timeout?.cancel()
+        let remote = context.channel.remoteAddress.map { "\($0)" } ?? "?"
+        configuration.log("p2p: handshake with \(remote) failed: \(error)")
+        promise.fail(error)
+        context.close(promise: nil)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        let have = received?.readableBytes ?? 0
+        let need = phase == .awaitingAuth ? WireProtocol.authSize : WireProtocol.helloSize
+        fail(context: context, error: .truncated(have: have, need: need))
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        fail(context: context, error: .connectionClosed)
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        // Never leave the promise unfulfilled (for example when the channel is torn down early).
+        fail(context: context, error: .connectionClosed)
+    }
+}

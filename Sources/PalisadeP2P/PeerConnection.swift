@@ -1,0 +1,47 @@
+import NIOCore
+import PalisadeCrypto
+
+/// An authenticated, encrypted connection to one peer. `inbound` yields messages in the order the
+/// peer sent them and ends when the connection closes: normally on a clean close, throwing the
+/// `P2PError` (or socket error) that caused a disconnect otherwise.
+public final class PeerConnection: Sendable {
+    /// Lower-case hex of the peer node key's address.
+    public let peerID: String
+    public let peerKey: Ed25519PublicKey
+    public let remoteAddress: String
+    public let inbound: AsyncThrowingStream<InboundMessage, any Error>
+    public let maxMessageSize: Int
+    /// Internal so tests can play a misbehaving peer below the frame encoder.
+    let channel: any Channel
+
+    init(outcome: HandshakeOutcome, remoteAddress: String, inbound: AsyncThrowingStream<InboundMessage, any Error>,
+         channel: any Channel, maxMessageSize: Int) {
+        self.peerID = outcome.peerID
+        self.peerKey = outcome.peerKey
+        self.remoteAddress = remoteAddress
+        self.inbound = inbound
+        self.channel = channel
+        self.maxMessageSize = maxMessageSize
+    }
+
+    /// Seals and writes one message; returns once it is handed to the socket.
+    public func send(channel channelID: ChannelID, bytes: Bytes) async throws {
+        guard bytes.count <= maxMessageSize else { throw P2PError.messageTooLarge(size: bytes.count, limit: maxMessageSize) }
+        do {
+            try await channel.writeAndFlush(OutboundFrame(channel: channelID, bytes: bytes)).get()
+        } catch let error as P2PError {
+            throw error
+        } catch {
+            throw P2PError.connectionClosed
+        }
+    }
+
+    public func close() async {
+        try? await channel.close().get()
+    }
+
+    /// Completes when the connection has closed, for whatever reason.
+    public func waitClosed() async {
+        try? await channel.closeFuture.get()
+    }
+}
