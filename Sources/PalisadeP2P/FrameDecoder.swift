@@ -27,8 +27,12 @@ struct FrameDecoder: ByteToMessageDecoder {
         let state = try decode(context: context, buffer: &buffer)
         if state == .needMoreData, seenEOF, buffer.readableBytes > 0 {
             let have = buffer.readableBytes
+            var need = have + 1
+            if case .length(let body, let prefix) = try opener.parseLength(buffer.readableBytesView.prefix(FrameLength.maxPrefixBytes)) {
+                need = prefix + body
+            }
             buffer.moveReaderIndex(forwardBy: have)
-            throw P2PError.truncated(have: have, need: have + 1)
+            throw P2PError.truncated(have: have, need: need)
         }
         return state
     }

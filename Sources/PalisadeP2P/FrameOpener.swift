@@ -6,11 +6,13 @@ public struct FrameOpener: Sendable {
     private let key: Bytes
     public let maxMessageSize: Int
     /// The nonce counter the next frame must have been sealed with.
-    public private(set) var counter: UInt64 = WireProtocol.firstFrameCounter
+    public private(set) var counter: UInt64
 
-    init(key: Bytes, maxMessageSize: Int) {
+    /// `counter` other than the first frame's is for tests that drive it to exhaustion.
+    init(key: Bytes, maxMessageSize: Int, counter: UInt64 = WireProtocol.firstFrameCounter) {
         self.key = key
         self.maxMessageSize = maxMessageSize
+        self.counter = counter
     }
 
     /// Largest body a length prefix may announce: channel byte + message + tag.

@@ -6,11 +6,13 @@ public struct FrameSealer: Sendable {
     private let key: Bytes
     public let maxMessageSize: Int
     /// The nonce counter the next frame will use.
-    public private(set) var counter: UInt64 = WireProtocol.firstFrameCounter
+    public private(set) var counter: UInt64
 
-    init(key: Bytes, maxMessageSize: Int) {
+    /// `counter` other than the first frame's is for tests that drive it to exhaustion.
+    init(key: Bytes, maxMessageSize: Int, counter: UInt64 = WireProtocol.firstFrameCounter) {
         self.key = key
         self.maxMessageSize = maxMessageSize
+        self.counter = counter
     }
 
     public mutating func seal(channel: ChannelID, message: Bytes) throws(P2PError) -> Bytes {

@@ -111,7 +111,7 @@ final class HandshakeHandler: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        fail(context: context, error: .connectionClosed)
+        fail(context: context, error: error as? P2PError ?? .socket("\(error)"))
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {

@@ -36,6 +36,8 @@ public enum P2PError: Error, Sendable, Equatable, CustomStringConvertible {
     case messageTooLarge(size: Int, limit: Int)
     /// The connection is closed; nothing more can be sent.
     case connectionClosed
+    /// The socket failed (reset, unreachable, ...); the text is the underlying error.
+    case socket(String)
 
     public var description: String {
         switch self {
@@ -55,6 +57,7 @@ public enum P2PError: Error, Sendable, Equatable, CustomStringConvertible {
         case .nonceExhausted: "frame: nonce counter exhausted"
         case .messageTooLarge(let size, let limit): "send: message of \(size) bytes above limit \(limit)"
         case .connectionClosed: "connection closed"
+        case .socket(let reason): "socket error: \(reason)"
         }
     }
 }

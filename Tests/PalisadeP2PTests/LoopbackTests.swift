@@ -1,3 +1,4 @@
+import Foundation
 import NIOCore
 import NIOPosix
 import PalisadeCrypto
@@ -10,8 +11,8 @@ struct LoopbackTests {
     let server = makeNodeKey(1)
     let client = makeNodeKey(2)
 
-    func transport(handshakeTimeout: TimeAmount = .seconds(30)) -> P2PTransport {
-        P2PTransport(configuration: P2PConfiguration(handshakeTimeout: handshakeTimeout))
+    func transport(handshakeTimeout: TimeAmount = .seconds(30), log: LogLines = LogLines()) -> P2PTransport {
+        P2PTransport(configuration: P2PConfiguration(handshakeTimeout: handshakeTimeout, log: { log.append($0) }))
     }
 
     /// Waits for the next peer the listener accepted.
@@ -69,7 +70,8 @@ struct LoopbackTests {
     }
 
     @Test func badClientsAreDroppedWhileAGoodPeerKeepsWorking() async throws {
-        let transport = transport(handshakeTimeout: .seconds(1))
+        let log = LogLines()
+        let transport = transport(handshakeTimeout: .seconds(1), log: log)
         let listener = try await transport.listen(host: "127.0.0.1", port: 0, nodeKey: server)
         defer { Task { await listener.close() } }
         var peers = listener.peers.makeAsyncIterator()
@@ -108,6 +110,12 @@ struct LoopbackTests {
         var fromServer = good.inbound.makeAsyncIterator()
         #expect(try await fromClient.next() == InboundMessage(channel: 1, bytes: [1, 2, 3]))
         #expect(try await fromServer.next() == InboundMessage(channel: 2, bytes: [4, 5]))
+
+        // Each drop was reported with its reason.
+        let lines = log.lines
+        #expect(lines.contains { $0.contains("bad magic 47474747") })
+        #expect(lines.contains { $0.contains("not completed in time") })
+        #expect(lines.contains { $0.contains("above limit") })
     }
 
     @Test func closingEndsThePeersInboundSequence() async throws {
@@ -152,4 +160,13 @@ struct RawClient {
     func waitClosed() async throws {
         try await channel.closeFuture.get()
     }
+}
+
+/// Collects the transport's log lines from its event-loop threads.
+final class LogLines: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: [String] = []
+
+    func append(_ line: String) { lock.withLock { stored.append(line) } }
+    var lines: [String] { lock.withLock { stored } }
 }

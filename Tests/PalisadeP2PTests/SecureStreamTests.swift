@@ -121,3 +121,17 @@ struct SecureStreamTests {
         }
     }
 }
+
+@Suite("Nonce exhaustion")
+struct NonceExhaustionTests {
+    @Test func bothHalvesStopBeforeTheCounterWraps() throws {
+        let key = Bytes(repeating: 7, count: SecureBox.keySize)
+        var sealer = FrameSealer(key: key, maxMessageSize: 100, counter: UInt64.max - 1)
+        var opener = FrameOpener(key: key, maxMessageSize: 100, counter: UInt64.max - 1)
+        let frame = try sealer.seal(channel: 4, message: [9])
+        #expect(sealer.counter == UInt64.max)
+        #expect(throws: P2PError.nonceExhausted) { try sealer.seal(channel: 4, message: [9]) }
+        #expect(try opener.open(body: Bytes(frame.dropFirst())) == InboundMessage(channel: 4, bytes: [9]))
+        #expect(throws: P2PError.nonceExhausted) { try opener.open(body: Bytes(frame.dropFirst())) }
+    }
+}
