@@ -70,15 +70,17 @@ final class HandshakeHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     private func established(context: ChannelHandlerContext, outcome: HandshakeOutcome) {
         let (sealer, opener) = outcome.makeStream(maxMessageSize: configuration.maxMessageSize)
-        let (inbound, continuation) = AsyncThrowingStream<InboundMessage, any Error>.makeStream()
+        let (stream, continuation) = AsyncThrowingStream<InboundMessage, any Error>.makeStream()
         let remote = context.channel.remoteAddress.map { "\($0)" } ?? "?"
+        let inboundHandler = PeerInboundHandler(
+            continuation: continuation, describePeer: "\(outcome.peerID)@\(remote)",
+            bufferLimit: configuration.inboundBufferLimit, log: configuration.log)
+        let inbound = InboundMessages(stream: stream, handler: NIOLoopBound(inboundHandler, eventLoop: context.eventLoop))
         let peer = PeerConnection(outcome: outcome, remoteAddress: remote, inbound: inbound,
                                   channel: context.channel, maxMessageSize: configuration.maxMessageSize)
         do {
             try context.pipeline.syncOperations.addHandlers(
-                [ByteToMessageHandler(FrameDecoder(opener: opener)), FrameEncoder(sealer: sealer),
-                 PeerInboundHandler(continuation: continuation, describePeer: "\(outcome.peerID)@\(remote)",
-                                    log: configuration.log)],
+                [ByteToMessageHandler(FrameDecoder(opener: opener)), FrameEncoder(sealer: sealer), inboundHandler],
                 position: .after(self))
         } catch {
             continuation.finish(throwing: error)

@@ -7,15 +7,21 @@ public struct P2PConfiguration: Sendable {
     public var maxMessageSize: Int
     /// A peer that has not finished the handshake by then is dropped.
     public var handshakeTimeout: TimeAmount
+    /// Messages that may wait unconsumed in a connection's inbound sequence before the socket is
+    /// no longer read. Memory per peer stays near this many messages plus one socket read and one
+    /// partial frame.
+    public var inboundBufferLimit: Int
     public var log: @Sendable (String) -> Void
 
     public init(
         maxMessageSize: Int = WireProtocol.defaultMaxMessageSize,
         handshakeTimeout: TimeAmount = .seconds(10),
+        inboundBufferLimit: Int = 32,
         log: @escaping @Sendable (String) -> Void = { _ in }
     ) {
         self.maxMessageSize = maxMessageSize
         self.handshakeTimeout = handshakeTimeout
+        self.inboundBufferLimit = inboundBufferLimit
         self.log = log
     }
 }

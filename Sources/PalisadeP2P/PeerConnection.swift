@@ -3,18 +3,19 @@ import PalisadeCrypto
 
 /// An authenticated, encrypted connection to one peer. `inbound` yields messages in the order the
 /// peer sent them and ends when the connection closes: normally on a clean close, throwing the
-/// `P2PError` (or socket error) that caused a disconnect otherwise.
+/// `P2PError` (or socket error) that caused a disconnect otherwise. Messages not taken from
+/// `inbound` hold back reading from the socket once `P2PConfiguration.inboundBufferLimit` wait.
 public final class PeerConnection: Sendable {
     /// Lower-case hex of the peer node key's address.
     public let peerID: String
     public let peerKey: Ed25519PublicKey
     public let remoteAddress: String
-    public let inbound: AsyncThrowingStream<InboundMessage, any Error>
+    public let inbound: InboundMessages
     public let maxMessageSize: Int
     /// Internal so tests can play a misbehaving peer below the frame encoder.
     let channel: any Channel
 
-    init(outcome: HandshakeOutcome, remoteAddress: String, inbound: AsyncThrowingStream<InboundMessage, any Error>,
+    init(outcome: HandshakeOutcome, remoteAddress: String, inbound: InboundMessages,
          channel: any Channel, maxMessageSize: Int) {
         self.peerID = outcome.peerID
         self.peerKey = outcome.peerKey

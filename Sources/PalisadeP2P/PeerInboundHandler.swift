@@ -2,23 +2,61 @@ import NIOCore
 
 /// The last handler of an established connection: hands decrypted messages to the
 /// `PeerConnection`'s inbound sequence and turns any error into a disconnect with a reason.
-final class PeerInboundHandler: ChannelInboundHandler {
+///
+/// It also applies back-pressure: once `bufferLimit` messages wait unconsumed, it holds back the
+/// channel's `read` so the socket stops being drained and TCP flow control slows the peer, and
+/// releases it when the consumer has caught up to half the limit. A fast peer therefore cannot
+/// make us buffer without bound.
+final class PeerInboundHandler: ChannelDuplexHandler {
     typealias InboundIn = InboundMessage
+    typealias OutboundIn = OutboundFrame
+    typealias OutboundOut = OutboundFrame
 
     private let continuation: AsyncThrowingStream<InboundMessage, any Error>.Continuation
     private let describePeer: String
     private let log: @Sendable (String) -> Void
+    private let bufferLimit: Int
     private var closing = false
+    private var buffered = 0
+    private var paused = false
+    private var readHeldBack = false
+    private var context: ChannelHandlerContext?
 
-    init(continuation: AsyncThrowingStream<InboundMessage, any Error>.Continuation,
-         describePeer: String, log: @escaping @Sendable (String) -> Void) {
+    init(continuation: AsyncThrowingStream<InboundMessage, any Error>.Continuation, describePeer: String,
+         bufferLimit: Int, log: @escaping @Sendable (String) -> Void) {
         self.continuation = continuation
         self.describePeer = describePeer
+        self.bufferLimit = max(1, bufferLimit)
         self.log = log
     }
 
+    func handlerAdded(context: ChannelHandlerContext) { self.context = context }
+
+    func handlerRemoved(context: ChannelHandlerContext) { self.context = nil }
+
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        buffered += 1
+        if buffered >= bufferLimit { paused = true }
         continuation.yield(unwrapInboundIn(data))
+    }
+
+    func read(context: ChannelHandlerContext) {
+        if paused {
+            readHeldBack = true
+        } else {
+            context.read()
+        }
+    }
+
+    /// Called on the event loop each time the consumer takes a message from the inbound sequence.
+    func consumed() {
+        buffered = max(0, buffered - 1)
+        guard paused, buffered <= bufferLimit / 2 else { return }
+        paused = false
+        if readHeldBack, let context {
+            readHeldBack = false
+            context.read()
+        }
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {

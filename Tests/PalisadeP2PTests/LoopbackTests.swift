@@ -11,8 +11,9 @@ struct LoopbackTests {
     let server = makeNodeKey(1)
     let client = makeNodeKey(2)
 
-    func transport(handshakeTimeout: TimeAmount = .seconds(30), log: LogLines = LogLines()) -> P2PTransport {
-        P2PTransport(configuration: P2PConfiguration(handshakeTimeout: handshakeTimeout, log: { log.append($0) }))
+    func transport(handshakeTimeout: TimeAmount = .seconds(30), bufferLimit: Int = 32, log: LogLines = LogLines()) -> P2PTransport {
+        P2PTransport(configuration: P2PConfiguration(
+            handshakeTimeout: handshakeTimeout, inboundBufferLimit: bufferLimit, log: { log.append($0) }))
     }
 
     /// Waits for the next peer the listener accepted.
@@ -57,6 +58,33 @@ struct LoopbackTests {
             }
             try await group.waitForAll()
         }
+    }
+
+    /// With a buffer of one message the receiver's socket is paused and resumed over and over;
+    /// every message must still arrive, in order, while the consumer lags behind the sender.
+    @Test(.timeLimit(.minutes(2))) func backPressureLosesNothing() async throws {
+        let transport = transport(bufferLimit: 1)
+        let listener = try await transport.listen(host: "127.0.0.1", port: 0, nodeKey: server)
+        defer { Task { await listener.close() } }
+        async let accepted = accept(listener)
+        let dialled = try await transport.dial(host: "127.0.0.1", port: listener.port, expectedID: server.id, nodeKey: client)
+        let inbound = try await accepted
+        defer { Task { await dialled.close(); await inbound.close() } }
+
+        let count = 300
+        let sizes = (0..<count).map { ($0 * 7919) % 200_000 }
+        // All sends complete before anything is read: the kernel and the peer buffer the rest.
+        let sender = Task {
+            for index in 0..<count { try await dialled.send(channel: 3, bytes: payload(index: index, size: sizes[index])) }
+        }
+        var index = 0
+        for try await message in inbound.inbound {
+            #expect(message.bytes == payload(index: index, size: sizes[index]))
+            index += 1
+            if index == count { break }
+        }
+        try await sender.value
+        #expect(index == count)
     }
 
     @Test func wrongExpectedIDIsRejected() async throws {
