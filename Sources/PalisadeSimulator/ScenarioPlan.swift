@@ -75,7 +75,6 @@ public struct ScenarioPlan: Sendable, CustomStringConvertible {
         // Second instances of twins, and which honest endpoints each instance is linked to.
         let honestValidators = Set(0..<count).subtracting(byzantine.keys)
         for v in byzantine.keys.sorted() where byzantine[v] == .twins {
-            let second = endpointValidator.count
             endpointValidator.append(v)
             if let (a, b) = honestSplit {
                 twinSides[v] = (a, b)
@@ -85,7 +84,6 @@ public struct ScenarioPlan: Sendable, CustomStringConvertible {
                 let cut = max(1, shuffled.count / 2)
                 twinSides[v] = (Set(shuffled[..<cut]), Set(shuffled[cut...]))
             }
-            _ = second
         }
 
         network = NetworkModel(endpoints: endpointValidator.count, delta: delta, gst: gst, rng: &rng)
