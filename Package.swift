@@ -89,7 +89,7 @@ let package = Package(
         .target(
             name: "PalisadeP2P",
             dependencies: [
-                "PalisadeCrypto", "PalisadeTypes", "CSodium",
+                "PalisadeCrypto", "PalisadeTypes",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],

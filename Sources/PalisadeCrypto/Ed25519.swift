@@ -19,7 +19,7 @@ public struct Ed25519PublicKey: Sendable, Hashable {
         guard signature.count == Ed25519PrivateKey.signatureSize else { return false }
         Sodium.ready()
         return signature.withUnsafeBufferPointer { sig in
-            withMessagePointer(message) { msg, length in
+            Sodium.withPointer(message) { msg, length in
                 bytes.withUnsafeBufferPointer { pk in
                     crypto_sign_verify_detached(sig.baseAddress!, msg, length, pk.baseAddress!) == 0
                 }
@@ -75,20 +75,11 @@ public struct Ed25519PrivateKey: Sendable, Hashable {
     public func sign(_ message: Bytes) -> Bytes {
         Sodium.ready()
         var signature = Bytes(repeating: 0, count: Self.signatureSize)
-        _ = withMessagePointer(message) { msg, length in
+        _ = Sodium.withPointer(message) { msg, length in
             bytes.withUnsafeBufferPointer { sk in
                 crypto_sign_detached(&signature, nil, msg, length, sk.baseAddress!)
             }
         }
         return signature
     }
-}
-
-/// libsodium wants a valid pointer even for a zero-length message; an empty array has none.
-private func withMessagePointer<R>(_ message: Bytes, _ body: (UnsafePointer<UInt8>, UInt64) -> R) -> R {
-    if message.isEmpty {
-        let placeholder: [UInt8] = [0]
-        return placeholder.withUnsafeBufferPointer { body($0.baseAddress!, 0) }
-    }
-    return message.withUnsafeBufferPointer { body($0.baseAddress!, UInt64($0.count)) }
 }

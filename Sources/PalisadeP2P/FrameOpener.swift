@@ -16,7 +16,7 @@ public struct FrameOpener: Sendable {
     }
 
     /// Largest body a length prefix may announce: channel byte + message + tag.
-    public var maxBodySize: Int { maxMessageSize + 1 + SecureBox.tagSize }
+    public var maxBodySize: Int { maxMessageSize + 1 + ChaCha20Poly1305.tagSize }
 
     /// Parses a length prefix at the start of `bytes` against this stream's limit.
     public func parseLength(_ bytes: some Collection<UInt8>) throws(P2PError) -> FrameLength.Parse {
@@ -25,9 +25,9 @@ public struct FrameOpener: Sendable {
 
     /// Decrypts one frame body (the bytes after the length prefix).
     public mutating func open(body: Bytes) throws(P2PError) -> InboundMessage {
-        guard body.count >= 1 + SecureBox.tagSize else { throw .frameTooShort(length: body.count) }
+        guard body.count >= 1 + ChaCha20Poly1305.tagSize else { throw .frameTooShort(length: body.count) }
         guard counter < UInt64.max else { throw .nonceExhausted }
-        guard let plaintext = SecureBox.open(body, key: key, counter: counter), let channel = plaintext.first else {
+        guard let plaintext = ChaCha20Poly1305.open(body, key: key, counter: counter), let channel = plaintext.first else {
             throw .frameDecryptFailed(counter: counter)
         }
         counter += 1

@@ -25,7 +25,7 @@ public struct FrameSealer: Sendable {
         plaintext.reserveCapacity(message.count + 1)
         plaintext.append(channel)
         plaintext += message
-        let body = SecureBox.seal(plaintext, key: key, counter: counter)
+        let body = ChaCha20Poly1305.seal(plaintext, key: key, counter: counter)
         counter += 1
         return FrameLength.encode(body.count) + body
     }

@@ -20,7 +20,7 @@ public struct Handshake: Sendable {
 
     private let nodeKey: NodeKey
     private let expectedPeerID: String?
-    private let ephemeral: EphemeralKeyPair
+    private let ephemeral: X25519KeyPair
     private var state: State = .awaitingHello
 
     /// `expectedPeerID` is the ID dialled (`id@host:port`); `nil` accepts any authenticated peer
@@ -28,7 +28,7 @@ public struct Handshake: Sendable {
     public init(nodeKey: NodeKey, expectedPeerID: String?, using generator: inout some RandomNumberGenerator) {
         self.nodeKey = nodeKey
         self.expectedPeerID = expectedPeerID?.lowercased()
-        self.ephemeral = EphemeralKeyPair(using: &generator)
+        self.ephemeral = X25519KeyPair(using: &generator)
     }
 
     /// The first message to send, before reading anything from the peer.
@@ -60,7 +60,7 @@ public struct Handshake: Sendable {
         let signature = nodeKey.privateKey.sign(keys.signedMessage(forLowerSide: keys.isLowerSide))
         let auth = nodeKey.publicKey.bytes + signature
         state = .awaitingAuth(keys: keys)
-        return SecureBox.seal(auth, key: keys.send, counter: WireProtocol.authCounter, associatedData: keys.transcript)
+        return ChaCha20Poly1305.seal(auth, key: keys.send, counter: WireProtocol.authCounter, associatedData: keys.transcript)
     }
 
     /// Takes exactly `WireProtocol.authSize` bytes from the peer; the handshake is then complete.
@@ -70,7 +70,7 @@ public struct Handshake: Sendable {
         guard bytes.count == WireProtocol.authSize else {
             throw .truncated(have: bytes.count, need: WireProtocol.authSize)
         }
-        guard let auth = SecureBox.open(
+        guard let auth = ChaCha20Poly1305.open(
             bytes, key: keys.receive, counter: WireProtocol.authCounter, associatedData: keys.transcript),
             auth.count == WireProtocol.authPlaintextSize,
             let peerKey = Ed25519PublicKey(bytes: Bytes(auth[0..<Ed25519PublicKey.size])) else {

@@ -10,7 +10,7 @@ struct SessionKeys: Sendable {
     /// Whether our ephemeral key is the lower one; decides the role byte we sign with.
     let isLowerSide: Bool
 
-    init?(ephemeral: EphemeralKeyPair, peerEphemeral: Bytes) {
+    init?(ephemeral: X25519KeyPair, peerEphemeral: Bytes) {
         guard let keys = ephemeral.sessionKeys(peerPublicKey: peerEphemeral) else { return nil }
         receive = keys.receive
         send = keys.send

@@ -8,10 +8,10 @@ public enum WireProtocol {
     public static let version: UInt16 = 1
 
     /// magic (4) || version (2, big-endian) || ephemeral X25519 public key (32).
-    public static let helloSize = magic.count + 2 + EphemeralKeyPair.publicKeySize
+    public static let helloSize = magic.count + 2 + X25519KeyPair.publicKeySize
     /// node public key (32) || signature (64), sealed: + 16-byte tag.
     public static let authPlaintextSize = Ed25519PublicKey.size + Ed25519PrivateKey.signatureSize
-    public static let authSize = authPlaintextSize + SecureBox.tagSize
+    public static let authSize = authPlaintextSize + ChaCha20Poly1305.tagSize
 
     /// Default largest message body (before the channel byte). Block parts are 64 KiB; 4 MiB
     /// leaves room for large transactions and evidence lists.

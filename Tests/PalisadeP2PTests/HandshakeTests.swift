@@ -162,7 +162,7 @@ struct ForgedPeer {
 
     init(seed: UInt64, peerHello: Bytes) throws {
         var generator = SeededGenerator(seed: seed)
-        let ephemeral = EphemeralKeyPair(using: &generator)
+        let ephemeral = X25519KeyPair(using: &generator)
         hello = WireProtocol.magic + [0, 1] + ephemeral.publicKey
         keys = try #require(SessionKeys(ephemeral: ephemeral, peerEphemeral: Bytes(peerHello.suffix(32))))
     }
@@ -172,6 +172,6 @@ struct ForgedPeer {
     }
 
     func seal(nodeKey: Ed25519PublicKey, signature: Bytes) -> Bytes {
-        SecureBox.seal(nodeKey.bytes + signature, key: keys.send, counter: 0, associatedData: keys.transcript)
+        ChaCha20Poly1305.seal(nodeKey.bytes + signature, key: keys.send, counter: 0, associatedData: keys.transcript)
     }
 }

@@ -53,7 +53,7 @@ struct SecureStreamTests {
         let first = try aSends.seal(channel: 1, message: [1, 2, 3])
         let second = try aSends.seal(channel: 1, message: [1, 2, 3])
         #expect(first != second)
-        #expect(SecureBox.nonce(counter: 0x0102) == [0x02, 0x01, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0])
+        #expect(ChaCha20Poly1305.nonce(counter: 0x0102) == [0x02, 0x01, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0])
     }
 
     @Test func flippedCiphertextBitFails() throws {
@@ -125,7 +125,7 @@ struct SecureStreamTests {
 @Suite("Nonce exhaustion")
 struct NonceExhaustionTests {
     @Test func bothHalvesStopBeforeTheCounterWraps() throws {
-        let key = Bytes(repeating: 7, count: SecureBox.keySize)
+        let key = Bytes(repeating: 7, count: ChaCha20Poly1305.keySize)
         var sealer = FrameSealer(key: key, maxMessageSize: 100, counter: UInt64.max - 1)
         var opener = FrameOpener(key: key, maxMessageSize: 100, counter: UInt64.max - 1)
         let frame = try sealer.seal(channel: 4, message: [9])

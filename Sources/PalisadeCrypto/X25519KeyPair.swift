@@ -1,20 +1,19 @@
 import CSodium
-import PalisadeCrypto
 
 /// A one-connection X25519 key pair (libsodium `crypto_kx`). Fresh per connection, so that a
 /// later theft of the node key reveals nothing about past sessions (forward secrecy).
-struct EphemeralKeyPair: Sendable {
-    static let publicKeySize = Int(crypto_kx_PUBLICKEYBYTES)
-    static let seedSize = Int(crypto_kx_SEEDBYTES)
+public struct X25519KeyPair: Sendable {
+    public static let publicKeySize = Int(crypto_kx_PUBLICKEYBYTES)
+    public static let seedSize = Int(crypto_kx_SEEDBYTES)
 
-    let publicKey: Bytes
+    public let publicKey: Bytes
     let secretKey: Bytes
 
     /// The seed comes from the caller's generator so that tests are deterministic.
-    init(using generator: inout some RandomNumberGenerator) {
+    public init(using generator: inout some RandomNumberGenerator) {
         var seed = Bytes(repeating: 0, count: Self.seedSize)
         for index in seed.indices { seed[index] = UInt8.random(in: .min ... .max, using: &generator) }
-        SodiumInit.ready()
+        Sodium.ready()
         var pk = Bytes(repeating: 0, count: Self.publicKeySize)
         var sk = Bytes(repeating: 0, count: Int(crypto_kx_SECRETKEYBYTES))
         // crypto_kx_seed_keypair cannot fail for a seed of the right size.
@@ -26,9 +25,9 @@ struct EphemeralKeyPair: Sendable {
     /// Directional keys shared with the peer. The side with the lexicographically lower ephemeral
     /// key takes libsodium's client role, so both sides agree without a dialler/listener flag
     /// (and a simultaneous open still works). `nil` when the peer's key is of low order.
-    func sessionKeys(peerPublicKey: Bytes) -> (receive: Bytes, send: Bytes)? {
+    public func sessionKeys(peerPublicKey: Bytes) -> (receive: Bytes, send: Bytes)? {
         guard peerPublicKey.count == Self.publicKeySize else { return nil }
-        SodiumInit.ready()
+        Sodium.ready()
         var rx = Bytes(repeating: 0, count: Int(crypto_kx_SESSIONKEYBYTES))
         var tx = Bytes(repeating: 0, count: Int(crypto_kx_SESSIONKEYBYTES))
         let isClient = publicKey.lexicographicallyPrecedes(peerPublicKey)
@@ -43,16 +42,5 @@ struct EphemeralKeyPair: Sendable {
         }
         guard rc == 0 else { return nil }
         return (rx, tx)
-    }
-}
-
-/// PalisadeCrypto's initialiser is internal to that module; this target reaches libsodium
-/// directly, so it makes sure the library is initialised itself (`sodium_init` is idempotent).
-enum SodiumInit {
-    private static let initialised: Bool = sodium_init() >= 0
-
-    static func ready() {
-        // A failed init means the library cannot run at all; no input can cause it.
-        precondition(initialised, "libsodium failed to initialise")
     }
 }
