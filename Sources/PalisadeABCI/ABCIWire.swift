@@ -41,35 +41,13 @@ enum ABCIWire {
         }
     }
 
-    /// The number of the first top-level field whose framing (tag, varint, fixed or length-delimited
-    /// payload) is broken; if the framing is sound the fault is inside a method's message, and in a
-    /// oneof envelope the last length-delimited field is the one that counts.
+    /// The number of the first top-level field whose framing is broken; if the framing is sound
+    /// the fault is inside a method's message, and in a oneof envelope the last length-delimited
+    /// field is the one that counts.
     static func culprit(_ bytes: Bytes) -> Int? {
-        var offset = 0
-        var lastMessageField: Int?
-        while offset < bytes.count {
-            guard let (tag, tagLength) = Varint.read(bytes, at: offset) else { return nil }
-            offset += tagLength
-            let number = Int(truncatingIfNeeded: tag >> 3)
-            switch tag & 7 {
-            case 0:
-                guard let (_, length) = Varint.read(bytes, at: offset) else { return number }
-                offset += length
-            case 1:
-                guard bytes.count - offset >= 8 else { return number }
-                offset += 8
-            case 2:
-                guard let (length, prefix) = Varint.read(bytes, at: offset),
-                      length <= UInt64(bytes.count - offset - prefix) else { return number }
-                offset += prefix + Int(length)
-                lastMessageField = number
-            case 5:
-                guard bytes.count - offset >= 4 else { return number }
-                offset += 4
-            default:
-                return number
-            }
+        switch WireScan.framing(bytes) {
+        case .broken(_, let at): return at
+        case .sound(let fields): return fields.last { $0.wireType == 2 }?.number
         }
-        return lastMessageField
     }
 }
