@@ -58,6 +58,12 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // The mempool: transactions checked through the app, waiting for a proposer to reap them.
+        .target(
+            name: "PalisadeMempool",
+            dependencies: ["PalisadeTypes", "PalisadeCrypto", "PalisadeABCI"],
+            swiftSettings: strict
+        ),
         .target(
             name: "PalisadeApps",
             dependencies: ["PalisadeABCI", "PalisadeCrypto"],
@@ -125,6 +131,11 @@ let package = Package(
         .testTarget(
             name: "PalisadeABCITests",
             dependencies: ["PalisadeABCI", "PalisadeTypes", "PalisadeCrypto", "PalisadeProto"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "PalisadeMempoolTests",
+            dependencies: ["PalisadeMempool", "PalisadeABCI", "PalisadeApps", "PalisadeTypes", "PalisadeCrypto"],
             swiftSettings: strict
         ),
         .testTarget(

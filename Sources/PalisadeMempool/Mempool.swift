@@ -1,0 +1,179 @@
+import PalisadeABCI
+
+/// Transactions checked by the app and waiting for a block, in arrival order (CometBFT's FIFO
+/// "clist" mempool). Clients and peers feed it through `checkTx`; the proposer takes from the
+/// front with `reap`; after each commit `update` drops what the block included and re-checks the
+/// rest against the new state.
+///
+/// An actor, so `checkTx` calls from the RPC and from every peer's connection interleave safely;
+/// each one awaits the app, so the limits are tested again after the app answers. The consensus
+/// shell awaits `update` before it reaps for the next height, as CometBFT holds the mempool lock
+/// through Update and the recheck.
+public actor Mempool {
+    /// One waiting transaction and what gossip needs to know about it.
+    struct Entry: Sendable {
+        let tx: Bytes
+        /// The height of the last block committed when it was admitted.
+        let height: Int64
+        let gasWanted: Int64
+        /// Peers known to have it already (it came from them), so gossip does not send it back.
+        var senders: Set<String>
+    }
+
+    public let config: MempoolConfig
+    private let app: any Application
+    var txs = LinkedKeyList<TxKey, Entry>()
+    private var cache: TxCache
+    /// Raw bytes of all waiting transactions, the quantity `max_txs_bytes` bounds.
+    public private(set) var sizeBytes: Int64 = 0
+    /// The last committed height, as last told by `update`.
+    public private(set) var height: Int64
+    /// Transactions of the last committed block: one admitted by a CheckTx that was still waiting
+    /// on the app while that block committed must not enter after it.
+    private var lastCommitted: Set<TxKey> = []
+    private var notifiedTxsAvailable = false
+    private let txsAvailableContinuation: AsyncStream<Int64>.Continuation
+
+    /// Yields a height once the mempool holds transactions that a block at that height could
+    /// include: at most once per height, so the consensus shell (with `create_empty_blocks`
+    /// off) can wait for it instead of polling. Only the newest value is kept.
+    public nonisolated let txsAvailable: AsyncStream<Int64>
+
+    public init(config: MempoolConfig = .default, app: any Application, height: Int64 = 0) {
+        self.config = config
+        self.app = app
+        self.height = height
+        cache = TxCache(capacity: config.cacheSize)
+        (txsAvailable, txsAvailableContinuation) = AsyncStream.makeStream(of: Int64.self,
+                                                                          bufferingPolicy: .bufferingNewest(1))
+    }
+
+    deinit {
+        txsAvailableContinuation.finish()
+    }
+
+    /// How many transactions wait.
+    public var size: Int { txs.count }
+
+    public func contains(_ tx: Bytes) -> Bool { txs.contains(TxKey(tx: tx)) }
+
+    /// Peers that already have `tx` (it reached us from them); empty when it is not waiting.
+    public func senders(of tx: Bytes) -> Set<String> { txs[TxKey(tx: tx)]?.senders ?? [] }
+
+    /// All waiting transactions, oldest first: what the gossip loop walks.
+    public func allTxs() -> [Bytes] { txs.elements.map(\.value.tx) }
+
+    /// Offers a transaction from a client (`peer` nil) or a peer. Checks, in order: size, room,
+    /// the seen-cache, then the app. The cache is written before the app is asked, so the same
+    /// transaction arriving from a second peer meanwhile is answered `.alreadySeen` and costs
+    /// no second CheckTx.
+    public func checkTx(_ tx: Bytes, from peer: String? = nil) async -> CheckTxOutcome {
+        guard tx.count <= config.maxTxBytes else {
+            return .rejected(.txTooLarge(size: tx.count, max: config.maxTxBytes))
+        }
+        if let full = fullness(adding: tx.count) { return .rejected(full) }
+        let key = TxKey(tx: tx)
+        if txs.contains(key) || !cache.push(key) {
+            if let peer { txs.update(key) { $0.senders.insert(peer) } }
+            return .rejected(.alreadySeen)
+        }
+        let startHeight = height
+        let response: CheckTxResponse
+        do {
+            response = try await app.checkTx(CheckTxRequest(tx: tx, type: .new))
+        } catch {
+            cache.remove(key)
+            return .rejected(.appFailed(String(describing: error)))
+        }
+        guard response.isOK else {
+            if !config.keepInvalidTxsInCache { cache.remove(key) }
+            return .rejected(.appRejected(code: response.code, codespace: response.codespace, log: response.log))
+        }
+        // Other calls ran while the app answered: the room, the mempool and the height may differ.
+        if height != startHeight, lastCommitted.contains(key) { return .rejected(.alreadySeen) }
+        if txs.contains(key) {
+            if let peer { txs.update(key) { $0.senders.insert(peer) } }
+            return .rejected(.alreadySeen)
+        }
+        if let full = fullness(adding: tx.count) {
+            cache.remove(key)
+            return .rejected(full)
+        }
+        txs.append(key, Entry(tx: tx, height: height, gasWanted: response.gasWanted,
+                              senders: peer.map { [$0] } ?? []))
+        sizeBytes += Int64(tx.count)
+        notifyTxsAvailable()
+        return .accepted(response)
+    }
+
+    /// The rejection for a mempool that cannot take `txSize` more bytes, if any (CometBFT's
+    /// `isFull`: count at `size`, or bytes past `max_txs_bytes`).
+    private func fullness(adding txSize: Int) -> MempoolRejection? {
+        guard txs.count >= config.size || sizeBytes + Int64(txSize) > config.maxTxsBytes else { return nil }
+        return .mempoolIsFull(count: txs.count, maxCount: config.size, bytes: sizeBytes, maxBytes: config.maxTxsBytes)
+    }
+
+    private func notifyTxsAvailable() {
+        guard !notifiedTxsAvailable, !txs.isEmpty else { return }
+        notifiedTxsAvailable = true
+        txsAvailableContinuation.yield(height + 1)
+    }
+
+    /// Empties the mempool and forgets every seen hash (CometBFT's `Flush`, for `unsafe_flush_mempool`).
+    public func flush() {
+        txs.removeAll()
+        sizeBytes = 0
+        cache.reset()
+        lastCommitted = []
+    }
+}
+
+extension Mempool {
+    /// After block `height` committed: drops its transactions from the mempool, remembers the
+    /// successful ones in the cache (peers still gossip them), forgets failed ones unless
+    /// `keep-invalid-txs-in-cache`, then, with `recheck` on, asks the app again about every
+    /// transaction left and drops those it now rejects (one spending what the block spent).
+    /// `results[i]` is the block's result for `committedTxs[i]`; a missing result counts as success.
+    public func update(height: Int64, committedTxs: [Bytes], results: [TxResult]) async {
+        self.height = height
+        notifiedTxsAvailable = false
+        var committed: Set<TxKey> = []
+        for (index, tx) in committedTxs.enumerated() {
+            let key = TxKey(tx: tx)
+            committed.insert(key)
+            let ok = index < results.count ? results[index].code == 0 : true
+            if ok {
+                cache.push(key)
+            } else if !config.keepInvalidTxsInCache {
+                cache.remove(key)
+            }
+            remove(key)
+        }
+        lastCommitted = committed
+        if config.recheck { await recheckAll() }
+        notifyTxsAvailable()
+    }
+
+    /// CheckTx(`.recheck`) on each waiting transaction, oldest first. A transaction that another
+    /// call removed meanwhile is skipped; an app that throws keeps the transaction (the app is
+    /// failing, not the transaction; the node's app-error handling decides what happens next).
+    private func recheckAll() async {
+        for (key, entry) in txs.elements {
+            guard txs.contains(key) else { continue }
+            let response: CheckTxResponse
+            do {
+                response = try await app.checkTx(CheckTxRequest(tx: entry.tx, type: .recheck))
+            } catch {
+                continue
+            }
+            if !response.isOK {
+                remove(key)
+                if !config.keepInvalidTxsInCache { cache.remove(key) }
+            }
+        }
+    }
+
+    private func remove(_ key: TxKey) {
+        if let entry = txs.remove(key) { sizeBytes -= Int64(entry.tx.count) }
+    }
+}
