@@ -64,6 +64,13 @@ let package = Package(
             dependencies: ["PalisadeTypes", "PalisadeCrypto", "PalisadeABCI"],
             swiftSettings: strict
         ),
+        // Block execution bookkeeping: chain state, block building and validation, the state
+        // transition after FinalizeBlock. Pure, like the types it works on.
+        .target(
+            name: "PalisadeState",
+            dependencies: ["PalisadeTypes", "PalisadeCrypto", "PalisadeABCI"],
+            swiftSettings: strict
+        ),
         .target(
             name: "PalisadeApps",
             dependencies: ["PalisadeABCI", "PalisadeCrypto"],
@@ -136,6 +143,11 @@ let package = Package(
         .testTarget(
             name: "PalisadeMempoolTests",
             dependencies: ["PalisadeMempool", "PalisadeABCI", "PalisadeApps", "PalisadeTypes", "PalisadeCrypto"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "PalisadeStateTests",
+            dependencies: ["PalisadeState", "PalisadeApps", "PalisadeABCI", "PalisadeTypes", "PalisadeCrypto"],
             swiftSettings: strict
         ),
         .testTarget(

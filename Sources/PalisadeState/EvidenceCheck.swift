@@ -1,0 +1,51 @@
+import PalisadeCrypto
+import PalisadeTypes
+
+/// The evidence rules a block must meet (CometBFT's evidence pool `CheckEvidence` as far as the
+/// state can judge): each item is from a past height, not yet expired, unique in the block,
+/// signed by the validator set of its own height, and all of it fits the evidence byte budget.
+enum EvidenceCheck {
+    static func verify(_ evidence: [DuplicateVoteEvidence], height: Int64, time: Timestamp, state: ChainState,
+                       validatorSetAt: (Int64) -> ValidatorSet?) throws(BlockValidationError) {
+        let params = state.consensusParams.evidence
+        var seen = Set<Bytes>()
+        var totalBytes: Int64 = 0
+        for (index, item) in evidence.enumerated() {
+            let field = "evidence[\(index)]"
+            totalBytes += Int64(item.protobuf.count)
+            guard totalBytes <= params.maxBytes else {
+                throw BlockValidationError(field: "evidence",
+                                           reason: "more than the \(params.maxBytes) bytes consensus params allow")
+            }
+            guard seen.insert(item.hash()).inserted else {
+                throw BlockValidationError(field: field, reason: "duplicate of an earlier item")
+            }
+            guard item.height < height else {
+                throw BlockValidationError(field: "\(field).height",
+                                           reason: "\(item.height) is not below the block height \(height)")
+            }
+            // Expired only when too old both in blocks and in time, as CometBFT decides.
+            let ageBlocks = height - item.height
+            if ageBlocks > params.maxAgeNumBlocks && ageNanos(from: item.timestamp, to: time) > params.maxAgeDurationNanos {
+                throw BlockValidationError(field: "\(field).timestamp", reason: "expired: \(ageBlocks) blocks old")
+            }
+            guard let validators = validatorSetAt(item.height) else {
+                throw BlockValidationError(field: "\(field).height",
+                                           reason: "no validator set known for height \(item.height)")
+            }
+            do { try item.verify(chainID: state.chainID, validatorSet: validators) } catch {
+                throw BlockValidationError(field: "\(field).\(error.field)", reason: error.reason)
+            }
+        }
+    }
+
+    /// `to - from` in nanoseconds, saturating rather than wrapping for timestamps far apart.
+    static func ageNanos(from: Timestamp, to: Timestamp) -> Int64 {
+        let seconds = to.seconds.subtractingReportingOverflow(from.seconds)
+        let scaled = seconds.partialValue.multipliedReportingOverflow(by: 1_000_000_000)
+        guard !seconds.overflow, !scaled.overflow else { return to < from ? Int64.min : Int64.max }
+        let total = scaled.partialValue.addingReportingOverflow(Int64(to.nanos) - Int64(from.nanos))
+        guard !total.overflow else { return to < from ? Int64.min : Int64.max }
+        return total.partialValue
+    }
+}
