@@ -31,6 +31,9 @@ public actor Mempool {
     /// Transactions of the last committed block: one admitted by a CheckTx that was still waiting
     /// on the app while that block committed must not enter after it.
     private var lastCommitted: Set<TxKey> = []
+    /// Transactions whose first CheckTx is still with the app, and the peers that sent them
+    /// meanwhile: a copy arriving then is a duplicate, and its sender must not get it back.
+    private var inFlight: [TxKey: Set<String>] = [:]
     private var notifiedTxsAvailable = false
     private let txsAvailableContinuation: AsyncStream<Int64>.Continuation
 
@@ -73,15 +76,24 @@ public actor Mempool {
         }
         if let full = fullness(adding: tx.count) { return .rejected(full) }
         let key = TxKey(tx: tx)
-        if txs.contains(key) || !cache.push(key) {
-            if let peer { txs.update(key) { $0.senders.insert(peer) } }
+        if txs.contains(key) || inFlight[key] != nil || !cache.push(key) {
+            if let peer { recordSender(peer, of: key) }
             return .rejected(.alreadySeen)
         }
         let startHeight = height
-        let response: CheckTxResponse
+        inFlight[key] = peer.map { [$0] } ?? []
+        let answer: Result<CheckTxResponse, any Error>
         do {
-            response = try await app.checkTx(CheckTxRequest(tx: tx, type: .new))
+            answer = .success(try await app.checkTx(CheckTxRequest(tx: tx, type: .new)))
         } catch {
+            answer = .failure(error)
+        }
+        let senders = inFlight.removeValue(forKey: key) ?? []
+        let response: CheckTxResponse
+        switch answer {
+        case .success(let value):
+            response = value
+        case .failure(let error):
             cache.remove(key)
             return .rejected(.appFailed(String(describing: error)))
         }
@@ -91,19 +103,20 @@ public actor Mempool {
         }
         // Other calls ran while the app answered: the room, the mempool and the height may differ.
         if height != startHeight, lastCommitted.contains(key) { return .rejected(.alreadySeen) }
-        if txs.contains(key) {
-            if let peer { txs.update(key) { $0.senders.insert(peer) } }
-            return .rejected(.alreadySeen)
-        }
         if let full = fullness(adding: tx.count) {
             cache.remove(key)
             return .rejected(full)
         }
-        txs.append(key, Entry(tx: tx, height: height, gasWanted: response.gasWanted,
-                              senders: peer.map { [$0] } ?? []))
+        txs.append(key, Entry(tx: tx, height: height, gasWanted: response.gasWanted, senders: senders))
         sizeBytes += Int64(tx.count)
         notifyTxsAvailable()
         return .accepted(response)
+    }
+
+    private func recordSender(_ peer: String, of key: TxKey) {
+        if !txs.update(key, { $0.senders.insert(peer) }) {
+            inFlight[key]?.insert(peer)
+        }
     }
 
     /// The rejection for a mempool that cannot take `txSize` more bytes, if any (CometBFT's
