@@ -8,6 +8,9 @@ public enum StateTransition {
     public static func apply(_ block: Block, blockID: BlockID, response: FinalizeBlockResponse,
                              to state: ChainState) throws(StateTransitionError) -> ChainState {
         let height = block.header.height
+        guard height == state.nextHeight else {
+            throw StateTransitionError(field: "block", reason: "height \(height), but the state expects \(state.nextHeight)")
+        }
         guard response.txResults.count == block.data.txs.count else {
             throw StateTransitionError(field: "tx_results", reason: "\(response.txResults.count) results for "
                 + "\(block.data.txs.count) transactions")

@@ -91,3 +91,38 @@ import Testing
         }
     }
 }
+
+@Suite struct EvidenceExpiryTests {
+    typealias Chain = StateTestChain
+
+    /// Evidence is expired only when it is too old in blocks and in time at once.
+    @Test(arguments: [(Int64(1), Int64(1), false), (1, 1_000_000_000_000, true), (10, 1, true)])
+    func expiry(maxAgeBlocks: Int64, maxAgeNanos: Int64, accepted: Bool) throws {
+        let chain = try Chain()
+        var genesis = try ChainState(genesis: chain.genesis)
+        genesis.consensusParams.evidence.maxAgeNumBlocks = maxAgeBlocks
+        genesis.consensusParams.evidence.maxAgeDurationNanos = maxAgeNanos
+        var state = genesis
+        var lastCommit = Commit.empty
+        for _ in 1...2 {
+            let block = try chain.nextBlock(state, lastCommit: lastCommit)
+            let next = try chain.execute(block, on: state)
+            lastCommit = chain.commit(block, signedBy: state)
+            state = next
+        }
+        // Block 3 carries evidence from height 1: two blocks old, two seconds after genesis.
+        let evidence = try BlockExecutionRequestsTests.doubleSign(chain, validators: genesis.validators, height: 1)
+        let block = try chain.nextBlock(state, lastCommit: lastCommit, evidence: [evidence])
+        let result = Result { () throws(BlockValidationError) in
+            try BlockValidator.validate(block, against: state, medianTime: block.header.time,
+                                        validatorSetAt: { _ in genesis.validators })
+        }
+        if accepted {
+            #expect((try? result.get()) != nil)
+        } else {
+            #expect(throws: BlockValidationError(field: "evidence[0].timestamp", reason: "expired: 2 blocks old")) {
+                try result.get()
+            }
+        }
+    }
+}

@@ -149,3 +149,17 @@ import Testing
         #expect(next.lastValidators == state.validators)
     }
 }
+
+extension StateTransitionTests {
+    @Test func blockForAnotherHeightIsRejected() throws {
+        let chain = try Chain()
+        let state = try ChainState(genesis: chain.genesis)
+        var block = try chain.nextBlock(state, lastCommit: .empty)
+        block.header.height = 7
+        let error = try #require(throws: StateTransitionError.self) {
+            try StateTransition.apply(block, blockID: block.blockID,
+                                      response: FinalizeBlockResponse(txResults: [], appHash: []), to: state)
+        }
+        #expect(error.field == "block")
+    }
+}
