@@ -24,6 +24,11 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit.git", from: "0.6.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket.git", from: "2.8.1"),
     ],
     targets: [
         .systemLibrary(
@@ -71,9 +76,63 @@ let package = Package(
             dependencies: ["PalisadeTypes", "PalisadeCrypto", "PalisadeABCI"],
             swiftSettings: strict
         ),
+        // Example applications (kvstore, staking). They see only the Application protocol; state
+        // that must survive a restart goes to SQLite through GRDB.
         .target(
             name: "PalisadeApps",
-            dependencies: ["PalisadeABCI", "PalisadeCrypto"],
+            dependencies: [
+                "PalisadeABCI", "PalisadeCrypto",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: strict
+        ),
+        // ABCI 2.0 over sockets (CometBFT v0.38 wire format): a client that is an `Application`
+        // to the node, and a server that serves any `Application` to CometBFT or Palisade.
+        .target(
+            name: "PalisadeABCISocket",
+            dependencies: [
+                "PalisadeABCI", "PalisadeProto",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        // Event indexing and CometBFT's query language (tx_search, block_search, subscriptions).
+        .target(
+            name: "PalisadeIndexer",
+            dependencies: [
+                "PalisadeABCI", "PalisadeTypes", "PalisadeCrypto",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: strict
+        ),
+        // CometBFT v0.38 JSON-RPC over HTTP and WebSocket, served from an `RPCBackend`.
+        .target(
+            name: "PalisadeRPC",
+            dependencies: [
+                "PalisadeABCI", "PalisadeTypes", "PalisadeCrypto", "PalisadeIndexer",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        // The validator process: wires consensus, signer, WAL, P2P, mempool, block execution,
+        // storage, the app and RPC. The only module that knows all the others (DESIGN §3).
+        .target(
+            name: "PalisadeNode",
+            dependencies: [
+                "PalisadeConsensus", "PalisadeTypes", "PalisadeCrypto", "PalisadeProto", "PalisadeABCI",
+                "PalisadeABCISocket", "PalisadeApps", "PalisadeMempool", "PalisadeState", "PalisadeStorage",
+                "PalisadeP2P", "PalisadeIndexer", "PalisadeRPC",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "TOMLKit", package: "TOMLKit"),
+            ],
             swiftSettings: strict
         ),
         .target(
@@ -91,8 +150,10 @@ let package = Package(
         .target(
             name: "PalisadeStorage",
             dependencies: [
-                "PalisadeConsensus", "PalisadeTypes", "PalisadeCrypto", "PalisadeProto",
+                "PalisadeConsensus", "PalisadeTypes", "PalisadeCrypto", "PalisadeProto", "PalisadeABCI",
+                "PalisadeState",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "GRDB", package: "GRDB.swift"),
             ],
             exclude: ["WAL-FORMAT.md"],
             swiftSettings: strict
@@ -112,14 +173,19 @@ let package = Package(
         .executableTarget(
             name: "palisade",
             dependencies: [
-                "PalisadeSimulator", "PalisadeStorage", "PalisadeTypes", "PalisadeCrypto",
+                "PalisadeSimulator", "PalisadeStorage", "PalisadeTypes", "PalisadeCrypto", "PalisadeNode",
+                "PalisadeABCI", "PalisadeABCISocket", "PalisadeApps",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
         ),
         .executableTarget(
             name: "palisade-bench",
-            dependencies: ["PalisadeSimulator", "PalisadeConsensus", "PalisadeTypes", "PalisadeCrypto"],
+            dependencies: [
+                "PalisadeSimulator", "PalisadeConsensus", "PalisadeTypes", "PalisadeCrypto",
+                "PalisadeABCI", "PalisadeABCISocket", "PalisadeApps", "PalisadeStorage",
+            ],
             swiftSettings: strict
         ),
         .testTarget(
@@ -162,7 +228,10 @@ let package = Package(
         ),
         .testTarget(
             name: "PalisadeStorageTests",
-            dependencies: ["PalisadeStorage", "PalisadeConsensus", "PalisadeTypes", "PalisadeCrypto"],
+            dependencies: [
+                "PalisadeStorage", "PalisadeConsensus", "PalisadeTypes", "PalisadeCrypto", "PalisadeState",
+                "PalisadeABCI", "PalisadeApps",
+            ],
             swiftSettings: strict
         ),
         .testTarget(
@@ -173,6 +242,42 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
             ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "PalisadeABCISocketTests",
+            dependencies: [
+                "PalisadeABCISocket", "PalisadeABCI", "PalisadeApps", "PalisadeProto",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "PalisadeIndexerTests",
+            dependencies: ["PalisadeIndexer", "PalisadeABCI", "PalisadeTypes"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "PalisadeRPCTests",
+            dependencies: [
+                "PalisadeRPC", "PalisadeIndexer", "PalisadeABCI", "PalisadeTypes", "PalisadeCrypto",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "PalisadeNodeTests",
+            dependencies: [
+                "PalisadeNode", "PalisadeConsensus", "PalisadeTypes", "PalisadeCrypto", "PalisadeABCI",
+                "PalisadeApps", "PalisadeP2P", "PalisadeStorage", "PalisadeState", "PalisadeMempool",
+            ],
+            swiftSettings: strict
+        ),
+        // Real `palisade` processes on loopback: a localnet, kill -9 and restart, bad peers.
+        .testTarget(
+            name: "PalisadeEndToEndTests",
+            dependencies: ["PalisadeCrypto", "PalisadeTypes", "PalisadeP2P"],
             swiftSettings: strict
         ),
         .testTarget(
