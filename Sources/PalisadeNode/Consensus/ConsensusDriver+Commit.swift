@@ -1,0 +1,114 @@
+import PalisadeConsensus
+import PalisadeCrypto
+import PalisadeState
+import PalisadeTypes
+
+/// Deciding, executing and moving to the next height.
+extension ConsensusDriver {
+    /// +2/3 precommits for a block (paper L49). Executed at once if we hold the block; otherwise
+    /// it waits for the block's parts, or for a peer to send the decided block.
+    func decided(_ decision: Decision) async throws {
+        guard decision.height == chain.nextHeight else { return }
+        guard let block = blocks.block(decision.blockID) else {
+            logger.notice("decided a block we do not hold yet; waiting for it",
+                          metadata: ["height": "\(decision.height)", "block": "\(decision.blockID.hash.upperHex)"])
+            pendingDecision = decision
+            return
+        }
+        try await commitDecided(block, decision: decision)
+    }
+
+    func commitDecided(_ block: Block, decision: Decision) async throws {
+        try await apply(block, blockID: decision.blockID, commit: decision.commit)
+        scheduleNextHeight()
+    }
+
+    /// A peer says this block was decided and shows the commit. We are behind, so the commit is
+    /// all the proof we need (what block sync does): verify it against the validator set we
+    /// expect for that height, then execute the block as if we had decided it ourselves.
+    func receiveDecided(_ block: Block, commit: Commit, from peer: String) async throws {
+        let height = block.header.height
+        guard height == chain.nextHeight else {
+            counters.staleMessages += 1
+            return
+        }
+        let blockID = block.blockID
+        guard commit.height == height, commit.blockID == blockID else {
+            await reject(peer, "decided block \(height): commit is for another block")
+            return
+        }
+        do {
+            try chain.validators.verifyCommit(chainID: chainID, blockID: blockID, height: height, commit: commit)
+        } catch {
+            await reject(peer, "decided block \(height): \(error)")
+            return
+        }
+        logger.info("catching up with a decided block", metadata: ["height": "\(height)", "from": "\(peer)"])
+        counters.catchUpBlocks += 1
+        pendingDecision = nil
+        try await apply(block, blockID: blockID, commit: commit)
+        // Behind peers: no reason to wait for more precommits before the next height.
+        try await startHeight()
+    }
+
+    private func apply(_ block: Block, blockID: BlockID, commit: Commit) async throws {
+        let outcome = try await executor.apply(block, blockID: blockID, commit: commit, to: chain)
+        chain = outcome.state
+        lastCommit = commit
+        // The height is stored; replay after a restart starts after this marker.
+        do {
+            try wal.append(.endHeight(block.header.height))
+            try wal.sync()
+        } catch {
+            throw NodeError.storage("WAL \(wal.path): \(error)")
+        }
+        counters.blocksCommitted += 1
+        let results = outcome.response.txResults
+        await mempool.update(height: block.header.height, committedTxs: block.data.txs, results: results)
+        logger.info("committed block", metadata: [
+            "height": "\(block.header.height)", "hash": "\(blockID.hash.upperHex)", "txs": "\(block.data.txs.count)",
+            "app_hash": "\(outcome.response.appHash.upperHex)"])
+        observer.publish(.newBlock(CommittedBlock(block: block, blockID: blockID, commit: commit,
+                                                  response: outcome.response, state: outcome.state)))
+    }
+
+    /// CometBFT waits `timeout_commit` after a decision so the next block's LastCommit carries
+    /// the late precommits too.
+    private func scheduleNextHeight() {
+        let height = chain.nextHeight
+        let delay = config.timeoutCommit
+        guard delay > 0 else {
+            enqueue(.startHeight(height))
+            return
+        }
+        Task { [weak self] in
+            try? await Task.sleep(for: .milliseconds(delay))
+            self?.enqueue(.startHeight(height))
+        }
+    }
+
+    /// Begins `chain.nextHeight` (paper L10). The core logs the start as the WAL's marker for the
+    /// height; everything kept for the previous height is dropped.
+    func startHeight() async throws {
+        let height = chain.nextHeight
+        lastCommit = currentLastCommit()
+        resetHeightCaches()
+        if core.height >= height {
+            // The core is past this height (it cannot be, except after a catch-up raced a
+            // decision); start over from a fresh core.
+            core = ConsensusState(chainID: chainID, validatorAddress: signer?.address, config: config)
+        }
+        let start = HeightStart(height: height, validators: chain.validators, lastBlockTime: chain.lastBlockTime,
+                                now: WallClock.now())
+        try await feed(.startHeight(start))
+        for peer in peers.keys { await flush(to: peer) }
+    }
+
+    func resetHeightCaches() {
+        blocks.reset()
+        proposals = [:]
+        validityAsked = []
+        pendingDecision = nil
+        messages.reset()
+    }
+}

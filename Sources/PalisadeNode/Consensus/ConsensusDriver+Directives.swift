@@ -1,0 +1,129 @@
+import PalisadeConsensus
+import PalisadeCrypto
+import PalisadeStorage
+import PalisadeTypes
+
+/// Feeding the core and carrying out what it asks, in order.
+extension ConsensusDriver {
+    /// Hands `input` to the core and executes its directives. Inputs the directives create (our
+    /// own signed votes and proposals, fed back) queue behind it, so each `handle` call runs to
+    /// completion before the next begins.
+    func feed(_ input: Input) async throws {
+        pending.append(input)
+        guard pending.count == 1 else { return }
+        var index = 0
+        while index < pending.count {
+            let next = pending[index]
+            index += 1
+            for directive in core.handle(next) {
+                try await execute(directive)
+            }
+        }
+        pending = []
+    }
+
+    private func execute(_ directive: Directive) async throws {
+        switch directive {
+        case .persist(let input):
+            guard !replaying else { return }
+            do {
+                try wal.append(input)
+                try wal.sync()
+            } catch {
+                throw NodeError.storage("WAL \(wal.path): \(error)")
+            }
+        case .signVote(let vote):
+            try await sign(vote)
+        case .signProposal(let proposal):
+            try await sign(proposal)
+        case .scheduleTimeout(let timeout):
+            schedule(timeout)
+        case let .requestProposal(height, round):
+            if replaying {
+                deferred.proposalRequests.append((height, round))
+            } else {
+                try await propose(height: height, round: round)
+            }
+        case .decide(let decision):
+            try await decided(decision)
+        case let .duplicateVote(first, second):
+            logger.warning("equivocation", metadata: [
+                "validator": "\(first.validatorAddress)", "height": "\(first.height)", "round": "\(first.round)",
+                "type": "\(first.type)"])
+            evidenceFound(first: first, second: second)
+        }
+    }
+
+    private func schedule(_ timeout: Timeout) {
+        let delay = max(0, timeout.duration)
+        Task { [weak self] in
+            try? await Task.sleep(for: .milliseconds(delay))
+            self?.enqueue(.timeout(timeout))
+        }
+    }
+
+    /// The signer persists before it returns (DESIGN §5 rule 1). A refusal during WAL replay is
+    /// expected for messages already superseded; anywhere else it means the core asked for a
+    /// double-sign, which the signer has just prevented: log loudly, send nothing.
+    private func sign(_ vote: Vote) async throws {
+        guard var signer else { return }
+        let signed: Vote
+        do {
+            signed = try signer.signVote(vote, chainID: chainID)
+            self.signer = signer
+        } catch {
+            try refused(error, what: "\(vote.type) h=\(vote.height) r=\(vote.round)")
+            return
+        }
+        if replaying {
+            deferred.sends.append(.vote(signed))
+        } else {
+            try await gossip(.vote(signed))
+            pending.append(.vote(signed, now: WallClock.now()))
+        }
+    }
+
+    private func sign(_ proposal: Proposal) async throws {
+        guard var signer else { return }
+        let signed: Proposal
+        do {
+            signed = try signer.signProposal(proposal, chainID: chainID)
+            self.signer = signer
+        } catch {
+            try refused(error, what: "proposal h=\(proposal.height) r=\(proposal.round)")
+            return
+        }
+        proposals[signed.blockID.partSetHeader] = signed
+        if replaying {
+            deferred.sends.append(.proposal(signed))
+        } else {
+            try await gossipProposal(signed)
+            pending.append(.proposal(signed, now: WallClock.now()))
+        }
+    }
+
+    private func refused(_ error: FilePrivValidatorError, what: String) throws {
+        switch error {
+        case .refused(let refusal):
+            if replaying {
+                logger.debug("signer skips \(what) during replay: \(refusal)")
+            } else {
+                logger.error("signer refused \(what): \(refusal)")
+            }
+        case .io, .malformedFile:
+            throw NodeError.signer("\(error)")
+        }
+    }
+
+    /// Sends our proposal and then its parts: peers accept parts only for a proposal they hold,
+    /// and one connection keeps the order.
+    func gossipProposal(_ proposal: Proposal) async throws {
+        try await gossip(.proposal(proposal))
+        guard let block = blocks.block(proposal.blockID) else { return }
+        let parts = block.makePartSet()
+        for index in 0..<parts.total {
+            guard let part = parts.part(at: index) else { continue }
+            try await gossip(.blockPart(height: proposal.height, round: proposal.round, part: part))
+        }
+    }
+}

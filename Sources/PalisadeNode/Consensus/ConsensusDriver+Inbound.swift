@@ -1,0 +1,155 @@
+import PalisadeConsensus
+import PalisadeCrypto
+import PalisadeState
+import PalisadeTypes
+
+/// Messages from peers: decoded, checked, then handed to the core or the block assembler. An
+/// undecodable message or a bad signature disconnects the peer (it is broken or hostile); a
+/// message that is merely stale is dropped and counted.
+extension ConsensusDriver {
+    func receive(_ bytes: Bytes, channel: UInt8, from peer: String) async throws {
+        let message: ConsensusWireMessage
+        do { message = try ConsensusWireMessage(decoding: bytes) } catch {
+            await reject(peer, "undecodable consensus message: \(error)")
+            return
+        }
+        guard message.channel == channel else {
+            await reject(peer, "message on channel \(channel), expected \(message.channel)")
+            return
+        }
+        switch message {
+        case .newRoundStep(let state):
+            await peerAdvanced(peer, to: state)
+        case .vote(let vote):
+            try await receive(vote, from: peer)
+        case .proposal(let proposal):
+            try await receive(proposal, from: peer)
+        case let .blockPart(height, round, part):
+            try await receive(part, height: height, round: round, from: peer)
+        case let .decidedBlock(block, commit):
+            try await receiveDecided(block, commit: commit, from: peer)
+        }
+    }
+
+    func reject(_ peer: String, _ reason: String) async {
+        counters.invalidMessages += 1
+        logger.warning("disconnecting peer", metadata: ["peer": "\(peer)", "reason": "\(reason)"])
+        peers[peer] = nil
+        await network.disconnect(peer: peer, reason: reason)
+    }
+
+    /// Votes of our height are checked against our validator set, votes of the next height
+    /// against the next set (the core buffers them); anything else is stale.
+    private func receive(_ vote: Vote, from peer: String) async throws {
+        let validators: ValidatorSet
+        if vote.height == core.height, let current = core.validators {
+            validators = current
+        } else if vote.height == core.height + 1, chain.nextHeight == core.height {
+            validators = chain.nextValidators
+        } else {
+            counters.staleMessages += 1
+            return
+        }
+        guard let index = Int(exactly: vote.validatorIndex), validators.validators.indices.contains(index) else {
+            await reject(peer, "vote from validator index \(vote.validatorIndex), the set has \(validators.count)")
+            return
+        }
+        let validator = validators.validators[index]
+        guard validator.address == vote.validatorAddress else {
+            await reject(peer, "vote's validator address does not match index \(index)")
+            return
+        }
+        guard vote.verifySignature(chainID: chainID, publicKey: validator.publicKey) else {
+            await reject(peer, "invalid vote signature from \(vote.validatorAddress) at height \(vote.height)")
+            return
+        }
+        if vote.height == core.height { try await gossip(.vote(vote)) }
+        observer.publish(.vote(vote))
+        try await feed(.vote(vote, now: WallClock.now()))
+    }
+
+    /// Proposals must be signed by the proposer of their (height, round).
+    private func receive(_ proposal: Proposal, from peer: String) async throws {
+        guard proposal.height == core.height, !core.hasDecided,
+              proposal.round >= 0, proposal.round <= core.round + 1_000 else {
+            counters.staleMessages += 1
+            return
+        }
+        guard let proposerAddress = core.proposer(round: proposal.round),
+              let proposer = core.validators?.validator(for: proposerAddress) else { return }
+        guard proposal.verifySignature(chainID: chainID, publicKey: proposer.publicKey) else {
+            await reject(peer, "invalid proposal signature at height \(proposal.height) round \(proposal.round)")
+            return
+        }
+        guard proposals[proposal.blockID.partSetHeader] == nil else {
+            counters.staleMessages += 1
+            return
+        }
+        proposals[proposal.blockID.partSetHeader] = proposal
+        _ = blocks.expect(proposal)
+        try await gossip(.proposal(proposal))
+        try await feed(.proposal(proposal, now: WallClock.now()))
+        if let block = blocks.block(proposal.blockID) { try await judge(block, proposal: proposal) }
+    }
+
+    private func receive(_ part: Part, height: Int64, round: Int32, from peer: String) async throws {
+        guard height == core.height else {
+            counters.staleMessages += 1
+            return
+        }
+        switch blocks.add(part, round: round) {
+        case .unexpected, .duplicate:
+            counters.staleMessages += 1
+        case .invalid(let reason):
+            // Parts are checked against a signed header, so a bad one is the sender's fault.
+            await reject(peer, "invalid block part: \(reason)")
+        case .added:
+            try await gossip(.blockPart(height: height, round: round, part: part))
+        case let .undecodable(header, reason):
+            try await gossip(.blockPart(height: height, round: round, part: part))
+            logger.warning("proposed block does not decode", metadata: ["reason": "\(reason)"])
+            if let proposal = proposals[header] {
+                try await feed(.proposalValidity(height: height, round: proposal.round, blockID: proposal.blockID,
+                                                 valid: false, now: WallClock.now()))
+            }
+        case let .completed(header, block):
+            try await gossip(.blockPart(height: height, round: round, part: part))
+            guard let proposal = proposals[header] else { return }
+            blocks.insert(block, id: proposal.blockID)
+            observer.publish(.completeProposal(height: height, round: proposal.round, blockID: proposal.blockID))
+            try await judge(block, proposal: proposal)
+        }
+    }
+
+    /// `valid(v)`: the block must follow from our state and the app must accept it. The verdict
+    /// goes to the core as an input, logged like any other.
+    func judge(_ block: Block, proposal: Proposal) async throws {
+        if let decision = pendingDecision, decision.blockID == proposal.blockID {
+            pendingDecision = nil
+            try await commitDecided(block, decision: decision)
+            return
+        }
+        guard validityAsked.insert(proposal.blockID).inserted else { return }
+        var valid = block.blockID == proposal.blockID
+        var reason = valid ? "" : "block does not hash to the proposed ID"
+        if valid {
+            do {
+                try BlockValidator.validate(block, against: chain,
+                                            medianTime: BlockExecutor.medianTime(of: block, state: chain))
+            } catch {
+                valid = false
+                reason = "\(error)"
+            }
+        }
+        if valid {
+            valid = try await processProposal(block, blockID: proposal.blockID)
+            if !valid { reason = "the app rejected it (ProcessProposal)" }
+        }
+        if !valid {
+            logger.warning("rejecting proposal", metadata: ["height": "\(proposal.height)",
+                                                            "round": "\(proposal.round)", "reason": "\(reason)"])
+        }
+        try await feed(.proposalValidity(height: proposal.height, round: proposal.round, blockID: proposal.blockID,
+                                         valid: valid, now: WallClock.now()))
+    }
+}

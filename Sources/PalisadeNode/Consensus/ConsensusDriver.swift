@@ -1,0 +1,183 @@
+import Logging
+import PalisadeABCI
+import PalisadeConsensus
+import PalisadeCrypto
+import PalisadeMempool
+import PalisadeState
+import PalisadeStorage
+import PalisadeTypes
+
+/// The shell around the pure core (DESIGN §4): it feeds `ConsensusState` one input at a time
+/// and carries out the directives each returns, in order: WAL first, then the signer, then the
+/// network. Everything reaches it as an `Event` on one queue and is handled to completion before
+/// the next, app calls included, so the core sees the same serial history the WAL records.
+///
+/// Signatures are checked here, before anything reaches the core; the core trusts its inputs.
+public actor ConsensusDriver {
+    public enum Event: Sendable {
+        case peerMessage(peer: String, channel: UInt8, bytes: Bytes)
+        case peerConnected(String)
+        case peerDisconnected(String)
+        case timeout(Timeout)
+        case startHeight(Int64)
+        case heartbeat
+    }
+
+    struct Deferred {
+        var sends: [ConsensusWireMessage] = []
+        var proposalRequests: [(height: Int64, round: Int32)] = []
+    }
+
+    let chainID: String
+    let config: TimeoutConfig
+    let logger: Logger
+    let network: any PeerNetwork
+    let mempool: Mempool
+    let executor: BlockExecutor
+    let store: any ChainStore
+    let app: any Application
+    let wal: ConsensusWAL
+    let observer: NodeObserver
+    var signer: FilePrivValidator?
+
+    /// The state after the last committed block: the next block builds on it.
+    var chain: ChainState
+    var core: ConsensusState
+    /// The +2/3 precommits of `chain.lastBlockHeight`: the next block's LastCommit.
+    var lastCommit: Commit?
+    var blocks = ProposalBlocks()
+    var proposals: [PartSetHeader: Proposal] = [:]
+    var validityAsked: Set<BlockID> = []
+    /// Decided before the block arrived (after a restart, say); executed when it does.
+    var pendingDecision: Decision?
+    var messages = HeightMessages()
+    var peers: [String: PeerView] = [:]
+    var lastAnnounced: PeerRoundState?
+    var tick = 0
+    var pending: [Input] = []
+    var replaying = false
+    var deferred = Deferred()
+    var stopped = false
+    var counters = DriverCounters()
+
+    private let events: AsyncStream<Event>
+    private let continuation: AsyncStream<Event>.Continuation
+
+    init(chainID: String, state: ChainState, config: TimeoutConfig, signer: FilePrivValidator?, wal: ConsensusWAL,
+         store: any ChainStore, app: any Application, mempool: Mempool, network: any PeerNetwork,
+         observer: NodeObserver, logger: Logger) {
+        self.chainID = chainID
+        self.chain = state
+        self.config = config
+        self.signer = signer
+        self.wal = wal
+        self.store = store
+        self.app = app
+        self.mempool = mempool
+        self.network = network
+        self.observer = observer
+        self.logger = logger
+        self.executor = BlockExecutor(app: app, store: store)
+        self.core = ConsensusState(chainID: chainID, validatorAddress: signer?.address, config: config)
+        (events, continuation) = AsyncStream.makeStream(of: Event.self)
+        if state.lastBlockHeight > 0 { lastCommit = try? store.commit(at: state.lastBlockHeight) }
+    }
+
+    /// Safe from any thread; events are handled in the order they were enqueued.
+    public nonisolated func enqueue(_ event: Event) {
+        continuation.yield(event)
+    }
+
+    /// Ends `run` after the event being handled.
+    public nonisolated func stop() {
+        continuation.finish()
+    }
+
+    /// Replays the WAL, then handles events until `stop`. Throws a `NodeError` when the node must
+    /// halt (app failure, app hash mismatch, storage failure); nothing is signed after that.
+    public func run() async throws {
+        try await boot()
+        for await event in events {
+            try await handle(event)
+            try await announceIfChanged()
+        }
+        stopped = true
+    }
+
+    private func handle(_ event: Event) async throws {
+        switch event {
+        case let .peerMessage(peer, channel, bytes):
+            try await receive(bytes, channel: channel, from: peer)
+        case .peerConnected(let peer):
+            // A new connection has been sent nothing yet. What the peer last reported stays: on
+            // a reconnect it is at worst stale, and it may already be newer than this event.
+            peers[peer] = PeerView(round: peers[peer]?.round)
+            await network.send(to: peer, channel: NodeChannel.consensusState,
+                               bytes: ConsensusWireMessage.newRoundStep(roundState).encoded())
+        case .peerDisconnected(let peer):
+            peers[peer] = nil
+        case .timeout(let timeout):
+            try await feed(.timeout(timeout, now: WallClock.now()))
+        case .startHeight(let height):
+            guard height == chain.nextHeight, height > core.height else { return }
+            try await startHeight()
+        case .heartbeat:
+            tick += 1
+            await network.broadcast(channel: NodeChannel.consensusState,
+                                    bytes: ConsensusWireMessage.newRoundStep(roundState).encoded())
+        }
+    }
+
+    /// Where we are, as peers are told.
+    var roundState: PeerRoundState {
+        PeerRoundState(height: core.height, round: core.round, step: core.step.wireValue,
+                       lastStoredHeight: chain.lastBlockHeight)
+    }
+
+    private func announceIfChanged() async throws {
+        let now = roundState
+        guard now != lastAnnounced else { return }
+        lastAnnounced = now
+        await network.broadcast(channel: NodeChannel.consensusState,
+                                bytes: ConsensusWireMessage.newRoundStep(now).encoded())
+        observer.roundChanged(height: now.height, round: now.round, step: core.step)
+    }
+
+    /// What operators and RPC see.
+    public func snapshot() -> DriverSnapshot {
+        DriverSnapshot(height: core.height, round: core.round, step: core.step, lockedRound: core.lockedRound,
+                       validRound: core.validRound, lastBlockHeight: chain.lastBlockHeight, chain: chain,
+                       peers: peers.count, counters: counters)
+    }
+}
+
+extension Step {
+    var wireValue: UInt8 {
+        switch self {
+        case .propose: 0
+        case .prevote: 1
+        case .precommit: 2
+        }
+    }
+}
+
+/// Things worth counting that must not stop the node: a dropped vote is normal (late, or for an
+/// old height), an invalid one means a broken or hostile peer.
+public struct DriverCounters: Sendable, Hashable {
+    public var invalidMessages = 0
+    public var staleMessages = 0
+    public var blocksCommitted = 0
+    public var catchUpBlocks = 0
+}
+
+public struct DriverSnapshot: Sendable {
+    public var height: Int64
+    public var round: Int32
+    public var step: Step
+    public var lockedRound: Int32
+    public var validRound: Int32
+    public var lastBlockHeight: Int64
+    public var chain: ChainState
+    public var peers: Int
+    public var counters: DriverCounters
+}

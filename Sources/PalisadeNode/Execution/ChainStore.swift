@@ -1,0 +1,22 @@
+import PalisadeABCI
+import PalisadeState
+import PalisadeTypes
+
+/// What the node needs from durable block storage. `PalisadeStorage.BlockStore` (SQLite) is the
+/// real one; tests may use an in-memory one. The contract that makes restarts safe (DESIGN §5
+/// rule 3): `saveHeight` stores the block, its commit, the resulting state and the app's answer
+/// in one transaction, so after a crash either all of a height is there or none of it.
+public protocol ChainStore: Sendable {
+    /// The state after the last stored block, or the initial state; nil for a fresh node.
+    func latestState() throws -> ChainState?
+    /// The state before the first block (after InitChain).
+    func saveInitialState(_ state: ChainState) throws
+    func saveHeight(block: Block, blockID: BlockID, seenCommit: Commit, state: ChainState,
+                    response: FinalizeBlockResponse) throws
+    func block(at height: Int64) throws -> Block?
+    /// The +2/3 precommits for `height`: the canonical commit (next block's LastCommit) when the
+    /// next block is stored, else the commit this node saw.
+    func commit(at height: Int64) throws -> Commit?
+    func finalizeBlockResponse(at height: Int64) throws -> FinalizeBlockResponse?
+    func validators(at height: Int64) throws -> ValidatorSet?
+}

@@ -1,0 +1,107 @@
+import Logging
+import PalisadeABCI
+import PalisadeState
+import PalisadeTypes
+
+/// Start-up agreement between the node's store and the app (DESIGN §5 rule 3, CometBFT's
+/// `Handshaker`): ask the app where it is with Info, run InitChain on a fresh chain, and replay
+/// stored blocks the app has not committed. The app may be behind the store (it crashed before
+/// its Commit, or it is a new app process), never ahead.
+struct Handshake: Sendable {
+    static let softwareVersion = "0.38.0-palisade"
+    static let blockProtocol: UInt64 = 11
+    static let p2pProtocol: UInt64 = 8
+
+    let app: any Application
+    let store: any ChainStore
+    let genesis: GenesisDoc
+    let logger: Logger
+
+    /// The state consensus starts from.
+    func run() async throws -> ChainState {
+        let info: InfoResponse
+        do {
+            info = try await app.info(InfoRequest(version: Self.softwareVersion, blockVersion: Self.blockProtocol,
+                                                  p2pVersion: Self.p2pProtocol, abciVersion: "2.0.0"))
+        } catch {
+            throw NodeError.application(call: "Info", reason: "\(error)")
+        }
+        let stored: ChainState?
+        do { stored = try store.latestState() } catch { throw NodeError.storage("reading the latest state: \(error)") }
+        logger.info("handshake", metadata: ["app_height": "\(info.lastBlockHeight)",
+                                            "app_hash": "\(info.lastBlockAppHash.upperHex)",
+                                            "store_height": "\(stored?.lastBlockHeight ?? 0)"])
+
+        guard var state = stored else {
+            guard info.lastBlockHeight == 0 else {
+                throw NodeError.handshake("the app is at height \(info.lastBlockHeight) but this node has no blocks; "
+                    + "reset the app's data or restore the node's data directory")
+            }
+            let initial = try await initChain(appVersion: info.appVersion)
+            do { try store.saveInitialState(initial) } catch { throw NodeError.storage("saving the genesis state: \(error)") }
+            return initial
+        }
+
+        let storeHeight = state.lastBlockHeight
+        let appHeight = info.lastBlockHeight
+        guard appHeight <= storeHeight else {
+            throw NodeError.handshake("the app is at height \(appHeight), ahead of this node's store at \(storeHeight); "
+                + "the app's data belongs to another node or chain")
+        }
+        if appHeight == storeHeight {
+            if storeHeight > 0, info.lastBlockAppHash != state.appHash {
+                throw NodeError.appHashMismatch(height: storeHeight, ours: info.lastBlockAppHash, network: state.appHash)
+            }
+            return state
+        }
+        if appHeight == 0 {
+            // A fresh app behind a non-empty store: it needs the genesis before the blocks.
+            _ = try await initChain(appVersion: info.appVersion)
+        }
+        let first = max(appHeight + 1, state.initialHeight)
+        logger.notice("replaying blocks the app has not committed", metadata: ["from": "\(first)", "to": "\(storeHeight)"])
+        for height in first...storeHeight {
+            try await replay(height: height, into: &state)
+        }
+        return state
+    }
+
+    private func initChain(appVersion: UInt64) async throws -> ChainState {
+        let request = InitChainRequest(
+            time: genesis.genesisTime, chainID: genesis.chainID, consensusParams: genesis.consensusParams,
+            validators: genesis.validators.map { ValidatorUpdate(publicKey: $0.publicKey, power: $0.power) },
+            appStateBytes: genesis.appState, initialHeight: genesis.initialHeight)
+        let response: InitChainResponse
+        do { response = try await app.initChain(request) } catch {
+            throw NodeError.application(call: "InitChain", reason: "\(error)")
+        }
+        do { return try ChainState(genesis: genesis, initChain: response, appVersion: appVersion) } catch {
+            throw NodeError.handshake("\(error)")
+        }
+    }
+
+    /// Re-executes stored block `height` on the app and checks it reaches the stored app hash.
+    /// `state` is the latest stored state; only the fields the FinalizeBlock request reads from
+    /// the state before the block (the last validators) are set back for the call.
+    private func replay(height: Int64, into state: inout ChainState) async throws {
+        let block: Block?
+        let expected: FinalizeBlockResponse?
+        do {
+            block = try store.block(at: height)
+            expected = try store.finalizeBlockResponse(at: height)
+        } catch {
+            throw NodeError.storage("reading block \(height) for replay: \(error)")
+        }
+        guard let block, let expected else {
+            throw NodeError.storage("block \(height) or its FinalizeBlock response is missing from the store")
+        }
+        var before = state
+        before.lastValidators = height == state.initialHeight ? nil : (try? store.validators(at: height - 1)) ?? nil
+        let executor = BlockExecutor(app: app, store: store)
+        let response = try await executor.finalize(block, blockID: block.blockID, state: before)
+        guard response.appHash == expected.appHash else {
+            throw NodeError.appHashMismatch(height: height, ours: response.appHash, network: expected.appHash)
+        }
+        do { _ = try await app.commit() } catch { throw NodeError.application(call: "Commit", reason: "\(error)") }
+    }
+}

@@ -1,0 +1,116 @@
+import Foundation
+import Logging
+import PalisadeABCI
+import PalisadeApps
+import PalisadeConsensus
+import PalisadeCrypto
+import PalisadeMempool
+@testable import PalisadeNode
+import PalisadeState
+import PalisadeStorage
+import PalisadeTypes
+
+/// N validators in one process: real signers and WALs in a temporary folder, the kvstore app,
+/// in-memory block stores, and a loopback network. For exercising the consensus shell without
+/// sockets; real processes are tested end to end elsewhere.
+final class InProcessCluster: @unchecked Sendable {
+    struct Member {
+        var id: String
+        var key: Ed25519PrivateKey
+        var directory: String
+        var store: InMemoryChainStore
+        var app: KVStoreApplication
+        var driver: ConsensusDriver?
+        var mempool: Mempool?
+        var task: Task<Void, any Error>?
+    }
+
+    let network = LoopbackNetwork()
+    let genesis: GenesisDoc
+    let root: String
+    var members: [Member] = []
+    var timeouts = TimeoutConfig()
+
+    init(validators: Int, powers: [Int64]? = nil) throws {
+        root = NSTemporaryDirectory() + "palisade-cluster-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        var genesisValidators: [GenesisValidator] = []
+        for index in 0..<validators {
+            let seed = SHA256Hash.digest(Array("in-process-cluster/\(index)".utf8))
+            guard let key = Ed25519PrivateKey(seed: seed) else { throw ClusterError.key }
+            let directory = root + "/node\(index)"
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            try PrivValidatorKey(privateKey: key).jsonData()
+                .write(to: URL(fileURLWithPath: directory + "/priv_validator_key.json"))
+            members.append(Member(id: "node\(index)", key: key, directory: directory, store: InMemoryChainStore(),
+                                  app: KVStoreApplication()))
+            genesisValidators.append(GenesisValidator(publicKey: key.publicKey, power: powers?[index] ?? 10))
+        }
+        genesis = GenesisDoc(genesisTime: Timestamp(seconds: 1_700_000_000), chainID: "in-process",
+                             validators: genesisValidators)
+        timeouts.timeoutPropose = 400
+        timeouts.timeoutPrevote = 100
+        timeouts.timeoutPrecommit = 100
+        timeouts.timeoutCommit = 10
+    }
+
+    enum ClusterError: Error { case key }
+
+    func start(_ index: Int) async throws {
+        var member = members[index]
+        var logger = Logger(label: member.id)
+        logger.logLevel = .warning
+        let state = try await Handshake(app: member.app, store: member.store, genesis: genesis, logger: logger).run()
+        let signer = try FilePrivValidator(keyPath: member.directory + "/priv_validator_key.json",
+                                           statePath: member.directory + "/priv_validator_state.json")
+        let wal = try ConsensusWAL(path: member.directory + "/cs.wal")
+        let mempool = Mempool(app: member.app, height: state.lastBlockHeight)
+        let driver = ConsensusDriver(chainID: genesis.chainID, state: state, config: timeouts, signer: signer, wal: wal,
+                                     store: member.store, app: member.app, mempool: mempool,
+                                     network: network.endpoint(member.id), observer: .none, logger: logger)
+        member.driver = driver
+        member.mempool = mempool
+        member.task = Task {
+            let heartbeat = Task {
+                while !Task.isCancelled {
+                    try await Task.sleep(for: .milliseconds(200))
+                    driver.enqueue(.heartbeat)
+                }
+            }
+            defer { heartbeat.cancel() }
+            try await driver.run()
+        }
+        members[index] = member
+        network.attach(member.id, driver)
+    }
+
+    func startAll() async throws {
+        for index in members.indices { try await start(index) }
+    }
+
+    /// Stops a member as a crash would: its tasks end, its files stay, its memory is lost.
+    func crash(_ index: Int) async {
+        network.detach(members[index].id)
+        members[index].driver?.stop()
+        _ = await members[index].task?.result
+        members[index].driver = nil
+        members[index].task = nil
+    }
+
+    func stopAll() async {
+        for index in members.indices where members[index].driver != nil { await crash(index) }
+        try? FileManager.default.removeItem(atPath: root)
+    }
+
+    /// Polls until every listed member has stored `height`; false after `seconds`.
+    func waitForHeight(_ height: Int64, members indices: [Int]? = nil, seconds: Double = 60) async -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if (indices ?? Array(members.indices)).allSatisfy({ members[$0].store.latestHeight >= height }) {
+                return true
+            }
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        return false
+    }
+}

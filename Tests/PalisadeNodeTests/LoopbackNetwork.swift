@@ -1,0 +1,60 @@
+import PalisadeCrypto
+@testable import PalisadeNode
+import Synchronization
+
+/// Drivers in one process, connected to each other directly: every send is an enqueue on the
+/// receiver. `cut` simulates a node that is down (nothing reaches it or leaves it).
+final class LoopbackNetwork: Sendable {
+    private let drivers = Mutex<[String: ConsensusDriver]>([:])
+    private let down = Mutex<Set<String>>([])
+    let disconnects = Mutex<[String]>([])
+
+    func attach(_ id: String, _ driver: ConsensusDriver) {
+        let others = drivers.withLock { current in
+            current[id] = driver
+            return current
+        }
+        for (otherID, other) in others where otherID != id {
+            other.enqueue(.peerConnected(id))
+            driver.enqueue(.peerConnected(otherID))
+        }
+    }
+
+    func detach(_ id: String) {
+        let others = drivers.withLock { current in
+            current[id] = nil
+            return current
+        }
+        for other in others.values { other.enqueue(.peerDisconnected(id)) }
+    }
+
+    func endpoint(_ id: String) -> Endpoint { Endpoint(id: id, network: self) }
+
+    fileprivate func deliver(from: String, to: String, channel: UInt8, bytes: Bytes) {
+        guard let target = drivers.withLock({ $0[to] }) else { return }
+        target.enqueue(.peerMessage(peer: from, channel: channel, bytes: bytes))
+    }
+
+    fileprivate func everyone(except id: String) -> [String] {
+        drivers.withLock { Array($0.keys) }.filter { $0 != id }
+    }
+
+    struct Endpoint: PeerNetwork {
+        let id: String
+        let network: LoopbackNetwork
+
+        func send(to peer: String, channel: UInt8, bytes: Bytes) async {
+            network.deliver(from: id, to: peer, channel: channel, bytes: bytes)
+        }
+
+        func broadcast(channel: UInt8, bytes: Bytes) async {
+            for peer in network.everyone(except: id) {
+                network.deliver(from: id, to: peer, channel: channel, bytes: bytes)
+            }
+        }
+
+        func disconnect(peer: String, reason: String) async {
+            network.disconnects.withLock { $0.append("\(id)->\(peer): \(reason)") }
+        }
+    }
+}
