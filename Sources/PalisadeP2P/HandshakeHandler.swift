@@ -71,7 +71,7 @@ final class HandshakeHandler: ChannelInboundHandler, RemovableChannelHandler {
     private func established(context: ChannelHandlerContext, outcome: HandshakeOutcome) {
         let (sealer, opener) = outcome.makeStream(maxMessageSize: configuration.maxMessageSize)
         let (stream, continuation) = AsyncThrowingStream<InboundMessage, any Error>.makeStream()
-        let remote = context.channel.remoteAddress.map { "\($0)" } ?? "?"
+        let remote = context.channel.remoteAddress.map(Self.describe) ?? "?"
         let inboundHandler = PeerInboundHandler(
             continuation: continuation, describePeer: "\(outcome.peerID)@\(remote)",
             bufferLimit: configuration.inboundBufferLimit, log: configuration.log)
@@ -99,7 +99,7 @@ final class HandshakeHandler: ChannelInboundHandler, RemovableChannelHandler {
         guard phase != .done else { return }
         phase = .done
         timeout?.cancel()
-        let remote = context.channel.remoteAddress.map { "\($0)" } ?? "?"
+        let remote = context.channel.remoteAddress.map(Self.describe) ?? "?"
         configuration.log("p2p: handshake with \(remote) failed: \(error)")
         promise.fail(error)
         context.close(promise: nil)
@@ -114,6 +114,12 @@ final class HandshakeHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         fail(context: context, error: error as? P2PError ?? .socket("\(error)"))
+    }
+
+    /// `host:port` (`[v6]:port`) as CometBFT prints peers, rather than NIO's `[IPv4]host/host:port`.
+    static func describe(_ address: SocketAddress) -> String {
+        guard let ip = address.ipAddress, let port = address.port else { return "\(address)" }
+        return ip.contains(":") ? "[\(ip)]:\(port)" : "\(ip):\(port)"
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
