@@ -1,0 +1,52 @@
+import GRDB
+
+/// The tables, one row per height unless noted. Protobuf columns hold CometBFT v0.38 messages
+/// (`tendermint.types.*`, `tendermint.abci.ResponseFinalizeBlock`), so a row can be inspected with
+/// `protoc --decode`. Migrations only ever add: a file written by a newer Palisade is refused at
+/// open rather than misread.
+///
+/// | table | row | columns |
+/// |---|---|---|
+/// | `blocks` | block h | `hash` (header hash, unique), `block_id`, `header`, `size` (bytes of `block`), `num_txs`, `block` |
+/// | `seen_commits` | h | `commit_proto`: the +2/3 precommits this node saw for block h |
+/// | `canonical_commits` | h | `commit_proto`: block h+1's `LastCommit`, written with block h+1 |
+/// | `validator_sets` | h | `validator_set`: the set that signs block h, priorities as of h |
+/// | `consensus_params` | h | `params`: the parameters block h is made under |
+/// | `finalize_block_responses` | h | `response`: the app's answer to FinalizeBlock for block h |
+/// | `tx_hashes` | SHA-256 of a tx | `height`, `tx_index`; a tx committed twice points at the later block |
+/// | `chain_state` | one row | `height` (= `last_block_height`), `next_height`, `state` (`ChainStateCodec` JSON) |
+enum BlockStoreSchema {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE blocks (
+                    height INTEGER PRIMARY KEY,
+                    hash BLOB NOT NULL UNIQUE,
+                    block_id BLOB NOT NULL,
+                    header BLOB NOT NULL,
+                    size INTEGER NOT NULL,
+                    num_txs INTEGER NOT NULL,
+                    block BLOB NOT NULL
+                );
+                CREATE TABLE seen_commits (height INTEGER PRIMARY KEY, commit_proto BLOB NOT NULL);
+                CREATE TABLE canonical_commits (height INTEGER PRIMARY KEY, commit_proto BLOB NOT NULL);
+                CREATE TABLE validator_sets (height INTEGER PRIMARY KEY, validator_set BLOB NOT NULL);
+                CREATE TABLE consensus_params (height INTEGER PRIMARY KEY, params BLOB NOT NULL);
+                CREATE TABLE finalize_block_responses (height INTEGER PRIMARY KEY, response BLOB NOT NULL);
+                CREATE TABLE tx_hashes (
+                    hash BLOB PRIMARY KEY,
+                    height INTEGER NOT NULL,
+                    tx_index INTEGER NOT NULL
+                ) WITHOUT ROWID;
+                CREATE TABLE chain_state (
+                    id INTEGER PRIMARY KEY CHECK (id = 1),
+                    height INTEGER NOT NULL,
+                    next_height INTEGER NOT NULL,
+                    state BLOB NOT NULL
+                );
+                """)
+        }
+        return migrator
+    }
+}
