@@ -6,7 +6,7 @@ struct Palisade: ParsableCommand {
         commandName: "palisade",
         abstract: "A Tendermint-style proof-of-stake BFT validator.",
         version: PalisadeVersion.string,
-        subcommands: [Version.self, DebugSignLoop.self, Simulate.self]
+        subcommands: [Version.self, DebugSignLoop.self, DebugBlockStoreLoop.self, Simulate.self]
     )
 }
 
