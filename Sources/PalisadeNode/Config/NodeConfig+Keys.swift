@@ -1,0 +1,104 @@
+import PalisadeP2P
+
+/// Every key Palisade reads from `config.toml`, section by section, with how it is decoded. A key
+/// not listed here is reported as a warning and ignored (a CometBFT file has many we do not use).
+extension NodeConfig {
+    typealias Apply = @Sendable (inout NodeConfig, ConfigValue) throws(ConfigError) -> Void
+
+    static let topLevelKeys: [String: Apply] = [
+        "moniker": { (c, v) throws(ConfigError) in c.moniker = try v.string() },
+        "proxy_app": { (c, v) throws(ConfigError) in
+            let text = try v.string()
+            do { c.proxyApp = try ProxyApp(parsing: text) } catch { throw v.error("\(error)") }
+        },
+        "genesis_file": { (c, v) throws(ConfigError) in c.genesisFile = try v.nonEmptyString() },
+        "priv_validator_key_file": { (c, v) throws(ConfigError) in c.privValidatorKeyFile = try v.nonEmptyString() },
+        "priv_validator_state_file": { (c, v) throws(ConfigError) in c.privValidatorStateFile = try v.nonEmptyString() },
+        "node_key_file": { (c, v) throws(ConfigError) in c.nodeKeyFile = try v.nonEmptyString() },
+        "db_dir": { (c, v) throws(ConfigError) in c.dbDir = try v.nonEmptyString() },
+        "log_level": { (c, v) throws(ConfigError) in
+            let text = try v.nonEmptyString()
+            if let reason = LogLevelSpec.problem(in: text) { throw v.error(reason) }
+            c.logLevel = text
+        },
+    ]
+
+    static let sections: [String: [String: Apply]] = [
+        "rpc": [
+            "laddr": { (c, v) throws(ConfigError) in c.rpc.laddr = try v.listenAddress() },
+            "max_open_connections": { (c, v) throws(ConfigError) in c.rpc.maxOpenConnections = try v.integer() },
+            "max_subscription_clients": { (c, v) throws(ConfigError) in c.rpc.maxSubscriptionClients = try v.integer() },
+            "max_subscriptions_per_client": { (c, v) throws(ConfigError) in c.rpc.maxSubscriptionsPerClient = try v.integer() },
+            "max_body_bytes": { (c, v) throws(ConfigError) in c.rpc.maxBodyBytes = try v.integer() },
+            "max_header_bytes": { (c, v) throws(ConfigError) in c.rpc.maxHeaderBytes = try v.integer() },
+            "timeout_broadcast_tx_commit": { (c, v) throws(ConfigError) in c.rpc.timeoutBroadcastTxCommit = try v.duration() },
+            "unsafe": { (c, v) throws(ConfigError) in c.rpc.unsafe = try v.bool() },
+        ],
+        "p2p": [
+            "laddr": { (c, v) throws(ConfigError) in c.p2p.laddr = try v.listenAddress() },
+            "persistent_peers": { (c, v) throws(ConfigError) in
+                let text = try v.string()
+                do { c.p2p.persistentPeers = try PeerAddress.parseList(text) } catch { throw v.error("\(error)") }
+            },
+            "max_packet_msg_payload_size": { (c, v) throws(ConfigError) in
+                c.p2p.maxPacketMsgPayloadSize = try v.integer(minimum: 1)
+            },
+            "persistent_peers_max_dial_period": { (c, v) throws(ConfigError) in
+                c.p2p.persistentPeersMaxDialPeriod = try v.duration()
+            },
+            "dial_timeout": { (c, v) throws(ConfigError) in c.p2p.dialTimeout = try v.duration() },
+            "handshake_timeout": { (c, v) throws(ConfigError) in c.p2p.handshakeTimeout = try v.duration() },
+        ],
+        "mempool": [
+            "size": { (c, v) throws(ConfigError) in c.mempool.size = try v.integer() },
+            "max_txs_bytes": { (c, v) throws(ConfigError) in c.mempool.maxTxsBytes = Int64(try v.integer()) },
+            "cache_size": { (c, v) throws(ConfigError) in c.mempool.cacheSize = try v.integer() },
+            "max_tx_bytes": { (c, v) throws(ConfigError) in c.mempool.maxTxBytes = try v.integer() },
+            "keep-invalid-txs-in-cache": { (c, v) throws(ConfigError) in c.mempool.keepInvalidTxsInCache = try v.bool() },
+            "recheck": { (c, v) throws(ConfigError) in c.mempool.recheck = try v.bool() },
+            "broadcast": { (c, v) throws(ConfigError) in c.mempoolBroadcast = try v.bool() },
+        ],
+        "consensus": [
+            "wal_file": { (c, v) throws(ConfigError) in c.consensus.walFile = try v.nonEmptyString() },
+            "timeout_propose": { (c, v) throws(ConfigError) in c.consensus.timeoutPropose = try v.duration() },
+            "timeout_propose_delta": { (c, v) throws(ConfigError) in c.consensus.timeoutProposeDelta = try v.duration() },
+            "timeout_prevote": { (c, v) throws(ConfigError) in c.consensus.timeoutPrevote = try v.duration() },
+            "timeout_prevote_delta": { (c, v) throws(ConfigError) in c.consensus.timeoutPrevoteDelta = try v.duration() },
+            "timeout_precommit": { (c, v) throws(ConfigError) in c.consensus.timeoutPrecommit = try v.duration() },
+            "timeout_precommit_delta": { (c, v) throws(ConfigError) in c.consensus.timeoutPrecommitDelta = try v.duration() },
+            "timeout_commit": { (c, v) throws(ConfigError) in c.consensus.timeoutCommit = try v.duration() },
+            "skip_timeout_commit": { (c, v) throws(ConfigError) in c.consensus.skipTimeoutCommit = try v.bool() },
+            "create_empty_blocks": { (c, v) throws(ConfigError) in c.consensus.createEmptyBlocks = try v.bool() },
+            "create_empty_blocks_interval": { (c, v) throws(ConfigError) in
+                c.consensus.createEmptyBlocksInterval = try v.duration()
+            },
+        ],
+        "tx_index": [
+            "indexer": { (c, v) throws(ConfigError) in
+                let text = try v.string()
+                guard let indexer = TxIndexConfig.Indexer(rawValue: text) else {
+                    throw v.error("expected \"kv\" or \"null\", got \"\(text)\"")
+                }
+                c.txIndex.indexer = indexer
+            },
+        ],
+    ]
+}
+
+/// `log_level` as CometBFT accepts it: one level, or `module:level` pairs separated by commas
+/// with `*` for the rest.
+enum LogLevelSpec {
+    static let levels: Set<String> = ["trace", "debug", "info", "notice", "warn", "warning", "error", "critical", "none"]
+
+    /// Why `text` is not a log level specification, or nil when it is.
+    static func problem(in text: String) -> String? {
+        for entry in text.split(separator: ",", omittingEmptySubsequences: false) {
+            let parts = entry.split(separator: ":", omittingEmptySubsequences: false)
+            let level = parts.last.map { $0.lowercased() } ?? ""
+            guard parts.count <= 2, levels.contains(level), parts.count == 1 || !parts[0].isEmpty else {
+                return "\"\(entry)\" is not a level (\(levels.sorted().joined(separator: ", "))) or module:level"
+            }
+        }
+        return nil
+    }
+}
