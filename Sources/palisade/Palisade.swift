@@ -6,7 +6,11 @@ struct Palisade: ParsableCommand {
         commandName: "palisade",
         abstract: "A Tendermint-style proof-of-stake BFT validator.",
         version: PalisadeVersion.string,
-        subcommands: [Version.self, DebugSignLoop.self, DebugBlockStoreLoop.self, Simulate.self]
+        subcommands: [
+            InitCommand.self, TestnetCommand.self, ShowValidatorCommand.self, ShowNodeIDCommand.self,
+            GenValidatorCommand.self, UnsafeResetAllCommand.self, Version.self, DebugSignLoop.self, DebugBlockStoreLoop.self,
+            Simulate.self,
+        ]
     )
 }
 
