@@ -171,7 +171,12 @@ public actor Switch {
         queue.post(.peerDisconnected(id: session.id, reason: reason))
     }
 
-    private func ended(_ session: PeerSession, reason: String) async {
+    /// The reader or writer stopped. The transport has already logged socket and frame errors;
+    /// `logged: false` is for faults only the switch saw (a bad control message, a failed send).
+    private func ended(_ session: PeerSession, reason: String, logged: Bool = true) async {
+        if !logged, sessions[session.id] === session {
+            log("p2p: disconnecting peer \(session.id)@\(session.info.remoteAddress): \(reason)")
+        }
         detach(session, reason: reason)
         await session.close()
     }
@@ -180,6 +185,7 @@ public actor Switch {
         let queue = self.queue
         Task.detached {
             var reason = "connection closed"
+            var logged = true
             do {
                 for try await message in session.connection.inbound {
                     session.received()
@@ -188,6 +194,7 @@ public actor Switch {
                             _ = session.enqueue(channel: ChannelIDs.control, bytes: Keepalive.pong)
                         } else if message.bytes != Keepalive.pong {
                             reason = "unknown control message \(Bytes(message.bytes.prefix(16)).hex)"
+                            logged = false
                             break
                         }
                         continue
@@ -200,7 +207,7 @@ public actor Switch {
             } catch {
                 reason = "\(error)"
             }
-            await self.ended(session, reason: reason)
+            await self.ended(session, reason: reason, logged: logged)
         }
     }
 
@@ -210,7 +217,7 @@ public actor Switch {
                 do {
                     try await session.connection.send(channel: message.channel, bytes: message.bytes)
                 } catch {
-                    await self.ended(session, reason: "send failed: \(error)")
+                    await self.ended(session, reason: "send failed: \(error)", logged: false)
                     return
                 }
                 session.dequeued(message.bytes.count)
