@@ -50,6 +50,13 @@ struct BlockStoreTests {
         #expect(try store.validators(at: 1) == workload.initialState.validators)
         #expect(try store.validators(at: 2) == workload.initialState.nextValidators)
         #expect(try store.consensusParams(at: 1) == workload.initialState.consensusParams)
+
+        // Before the first block the initial state may still be replaced, with all it fixes.
+        let other = try BlockStoreWorkload(validators: 5).initialState
+        try store.saveInitialState(other)
+        #expect(try store.latestState() == other)
+        #expect(try store.validators(at: 1) == other.validators)
+        #expect(try store.validators(at: 2) == other.nextValidators)
     }
 
     @Test func everyQueryAnswersForStoredHeights() throws {

@@ -74,7 +74,7 @@ public final class BlockStore: Sendable {
             if let latest = try Int64.fetchOne(db, sql: "SELECT MAX(height) FROM blocks") {
                 throw self.invalid(operation, "the store already holds blocks up to height \(latest)")
             }
-            try self.saveState(state, db)
+            try self.saveState(state, initial: true, db)
         }
     }
 
@@ -126,34 +126,42 @@ public final class BlockStore: Sendable {
                 try db.execute(sql: "INSERT OR REPLACE INTO canonical_commits (height, commit_proto) VALUES (?, ?)",
                                arguments: [lastCommit.height, Data(lastCommit.protobuf)])
             }
+            // One prepared statement for every transaction of the block, not one parse each.
+            let insertTx = try db.cachedStatement(sql: "INSERT OR REPLACE INTO tx_hashes (hash, height, tx_index) VALUES (?, ?, ?)")
             for (index, hash) in txHashes.enumerated() {
-                try db.execute(sql: "INSERT OR REPLACE INTO tx_hashes (hash, height, tx_index) VALUES (?, ?, ?)",
-                               arguments: [Data(hash), height, index])
+                try insertTx.execute(arguments: [Data(hash), height, index])
             }
             try db.execute(sql: "INSERT INTO finalize_block_responses (height, response) VALUES (?, ?)",
                            arguments: [height, Data(responseBytes)])
-            try self.saveState(state, db)
+            try self.saveState(state, initial: false, db)
         }
     }
 
     /// The state row, and what it fixes for the heights ahead: the set that signed its last block
     /// (if any), the sets for the next two heights and the parameters for the next one.
-    private func saveState(_ state: ChainState, _ db: Database) throws {
+    private func saveState(_ state: ChainState, initial: Bool, _ db: Database) throws {
         let next = state.nextHeight
         try db.execute(sql: """
             INSERT OR REPLACE INTO chain_state (id, height, next_height, state) VALUES (1, ?, ?, ?)
             """, arguments: [state.lastBlockHeight, next, Data(ChainStateCodec.encode(state))])
-        if let last = state.lastValidators, !last.isEmpty, state.lastBlockHeight > 0 {
-            try saveValidators(last, height: state.lastBlockHeight, db)
+        // After block h the sets for h and h+1 were already stored with h-1 (as its next and
+        // next-next sets, the same values), so only h+2 is new; the others are written when
+        // missing (a store that starts mid-chain). An initial state replaces whatever it fixes.
+        if let last = state.lastValidators, state.lastBlockHeight > 0 {
+            try saveValidators(last, height: state.lastBlockHeight, replacing: false, db)
         }
-        try saveValidators(state.validators, height: next, db)
-        try saveValidators(state.nextValidators, height: next + 1, db)
+        try saveValidators(state.validators, height: next, replacing: initial, db)
+        try saveValidators(state.nextValidators, height: next + 1, replacing: true, db)
         try db.execute(sql: "INSERT OR REPLACE INTO consensus_params (height, params) VALUES (?, ?)",
                        arguments: [next, Data(CanonicalEncoding.encode(state.consensusParams.proto))])
     }
 
-    private func saveValidators(_ set: ValidatorSet, height: Int64, _ db: Database) throws {
+    private func saveValidators(_ set: ValidatorSet, height: Int64, replacing: Bool, _ db: Database) throws {
         guard !set.isEmpty else { return }
+        if !replacing,
+           try Bool.fetchOne(db, sql: "SELECT 1 FROM validator_sets WHERE height = ?", arguments: [height]) == true {
+            return
+        }
         try db.execute(sql: "INSERT OR REPLACE INTO validator_sets (height, validator_set) VALUES (?, ?)",
                        arguments: [height, Data(set.protobuf)])
     }
