@@ -1,0 +1,48 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import PalisadeRPC
+
+/// A real `RPCServer` on 127.0.0.1 with a system-chosen port, for the length of `body`.
+struct RunningServer {
+    let port: Int
+    let backend: FakeBackend
+
+    static func with<T: Sendable>(_ configuration: RPCServerConfiguration = RPCServerConfiguration(host: "127.0.0.1", port: 0),
+                                  _ body: (RunningServer) async throws -> T) async throws -> T {
+        let backend = try FakeBackend()
+        let server = RPCServer(backend: backend, configuration: configuration)
+        let task = Task { try await server.run() }
+        let port = await server.listeningPort()
+        defer { task.cancel() }
+        let result = try await body(RunningServer(port: port, backend: backend))
+        task.cancel()
+        _ = try? await task.value
+        return result
+    }
+
+    struct HTTPResult {
+        let status: Int
+        let body: [UInt8]
+
+        func json() throws -> JSONValue { try JSONValue(parsing: body) }
+    }
+
+    func post(_ body: [UInt8], path: String = "/") async throws -> HTTPResult {
+        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
+        request.httpMethod = "POST"
+        request.httpBody = Data(body)
+        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        return try await send(request)
+    }
+
+    func get(_ pathAndQuery: String) async throws -> HTTPResult {
+        try await send(URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(pathAndQuery)")!))
+    }
+
+    private func send(_ request: URLRequest) async throws -> HTTPResult {
+        let (data, response) = try await URLSession.shared.data(for: request)
+        return HTTPResult(status: (response as? HTTPURLResponse)?.statusCode ?? 0, body: Array(data))
+    }
+}
