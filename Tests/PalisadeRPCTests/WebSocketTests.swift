@@ -16,7 +16,7 @@ struct WebSocketTests {
     @Test("subscribe to Tx: the recorded answer, then each event shaped like the recorded ones")
     func txEvents() async throws {
         try await RunningServer.with { server in
-            let client = try WebSocketTestClient(port: server.port)
+            let client = try await WebSocketTestClient.open(port: server.port)
             let request = try Fixtures.json("outgoing/subscribe_txs.json")
             try client.send(request.text)
             let ack = try await client.receiveJSON()
@@ -38,7 +38,7 @@ struct WebSocketTests {
     @Test("subscribe to NewBlock: the event has the recorded shape")
     func newBlock() async throws {
         try await RunningServer.with { server in
-            let client = try WebSocketTestClient(port: server.port)
+            let client = try await WebSocketTestClient.open(port: server.port)
             try client.send(try Fixtures.json("outgoing/subscribe_newblock.json").text)
             _ = try await client.receiveJSON()
             let result = FinalizeBlockResponse(txResults: [], appHash: [6, 0, 0, 0, 0, 0, 0, 0])
@@ -52,7 +52,7 @@ struct WebSocketTests {
     @Test("a malformed query is refused with CometBFT's exact parse message")
     func malformedQuery() async throws {
         try await RunningServer.with { server in
-            let client = try WebSocketTestClient(port: server.port)
+            let client = try await WebSocketTestClient.open(port: server.port)
             try client.send(try Fixtures.json("outgoing/subscribe_malformed.json").text)
             let answer = try await client.receiveJSON()
             let recorded = try Fixtures.json("incoming/subscribe_malformed.json")
@@ -66,7 +66,7 @@ struct WebSocketTests {
     func limits() async throws {
         let configuration = RPCServerConfiguration(host: "127.0.0.1", port: 0, maxSubscriptionsPerClient: 2)
         try await RunningServer.with(configuration) { server in
-            let client = try WebSocketTestClient(port: server.port)
+            let client = try await WebSocketTestClient.open(port: server.port)
             func call(_ method: String, _ query: String?, id: Int) async throws -> JSONValue {
                 let params = query.map { "{\"query\":\"\($0)\"}" } ?? "{}"
                 try client.send("{\"jsonrpc\":\"2.0\",\"id\":\(id),\"method\":\"\(method)\",\"params\":\(params)}")
@@ -105,14 +105,24 @@ struct WebSocketTests {
     func slowClientOverSocket() async throws {
         let configuration = RPCServerConfiguration(host: "127.0.0.1", port: 0, subscriptionBufferSize: 4)
         try await RunningServer.with(configuration) { server in
-            let client = try WebSocketTestClient(port: server.port, receiveBuffer: 4096)
+            let client = try await WebSocketTestClient.open(port: server.port, receiveBuffer: 4096)
             try client.send("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"subscribe\",\"params\":{\"query\":\"tm.event = 'NewBlock'\"}}")
             _ = try await client.receiveJSON()
             var big = server.backend.block10
             big.block.data.txs = [Bytes(repeating: 7, count: 256 * 1024)]
-            for _ in 0..<100 {
+            // The client reads nothing until the server has given up on it: socket buffers fill,
+            // the writer stalls, the bounded queue overflows.
+            var overflowed = false
+            for _ in 0..<200 where !overflowed {
                 server.backend.eventSink.yield(RPCEvent(.newBlock(big, FinalizeBlockResponse(txResults: [], appHash: []))))
+                await Task.yield()
+                overflowed = await server.server.hub.wasOverflowed(1)
             }
+            for _ in 0..<600 where !overflowed {
+                try await Task.sleep(for: .milliseconds(50))
+                overflowed = await server.server.hub.wasOverflowed(1)
+            }
+            #expect(overflowed)
             var sawReason = false
             var closeCode: UInt16?
             while closeCode == nil {

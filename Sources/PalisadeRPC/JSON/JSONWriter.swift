@@ -35,6 +35,13 @@ extension JSONValue {
     }
 
     static func quote(_ s: String, into out: inout String) {
+        // Fast path: nothing to escape (base64, hex, most text). 0xE2 leads U+2028/U+2029.
+        if !s.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0x3C || $0 == 0x3E || $0 == 0x26 || $0 == 0xE2 }) {
+            out += "\""
+            out += s
+            out += "\""
+            return
+        }
         out += "\""
         for scalar in s.unicodeScalars {
             switch scalar {

@@ -25,7 +25,8 @@ public final class RPCServer: Sendable {
         self.logger = logger
     }
 
-    /// The bound TCP port, once the server listens (waits until then).
+    /// The bound TCP port, once the server listens (waits until then); 0 if `run()` failed
+    /// before binding.
     public func listeningPort() async -> Int { await port.value() }
 
     public func run() async throws {
@@ -52,7 +53,13 @@ public final class RPCServer: Sendable {
             for await event in await backend.events() { await hub.publish(event) }
         }
         defer { pump.cancel() }
-        try await app.runService(gracefulShutdownSignals: [])
+        do {
+            try await app.runService(gracefulShutdownSignals: [])
+        } catch {
+            // Wake anyone waiting for a port that will never be bound (the bind failed).
+            await port.set(0)
+            throw error
+        }
     }
 
     private func addHTTPRoutes(to router: Router<BasicWebSocketRequestContext>) {

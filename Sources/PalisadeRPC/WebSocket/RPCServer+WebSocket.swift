@@ -2,6 +2,9 @@ import Hummingbird
 import HummingbirdWebSocket
 
 extension RPCServer {
+    /// How long a slow client gets to read the close frame before its connection is dropped.
+    static let closeGracePeriodSeconds: Int64 = 5
+
     /// `/websocket`: JSON-RPC requests in text frames, answers and subscription events out.
     /// Outgoing messages pass through a bounded queue; a client that lets it fill is sent the
     /// reason and disconnected, so one slow reader cannot hold events for the others.
@@ -19,6 +22,10 @@ extension RPCServer {
                         let error = RPCError.serverError("subscription was canceled (reason: \(SubscriptionHub.slowClientReason))")
                         try? await outbound.write(.text(RPCDispatcher.envelope(id: nil, error: error).text))
                         try? await outbound.close(.policyViolation, reason: SubscriptionHub.slowClientReason)
+                        // Closing the channel now would discard what is still queued for the slow
+                        // socket, reason included: wait for the client's close reply (which ends
+                        // the reader) or give up after a grace period.
+                        try await Task.sleep(for: .seconds(Self.closeGracePeriodSeconds))
                     }
                 }
                 group.addTask {

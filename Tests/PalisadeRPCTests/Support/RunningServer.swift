@@ -2,21 +2,25 @@ import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
+import Logging
 import PalisadeRPC
 
 /// A real `RPCServer` on 127.0.0.1 with a system-chosen port, for the length of `body`.
 struct RunningServer {
     let port: Int
     let backend: FakeBackend
+    let server: RPCServer
 
     static func with<T: Sendable>(_ configuration: RPCServerConfiguration = RPCServerConfiguration(host: "127.0.0.1", port: 0),
                                   _ body: (RunningServer) async throws -> T) async throws -> T {
         let backend = try FakeBackend()
-        let server = RPCServer(backend: backend, configuration: configuration)
+        var logger = Logger(label: "rpc-test")
+        logger.logLevel = .critical
+        let server = RPCServer(backend: backend, configuration: configuration, logger: logger)
         let task = Task { try await server.run() }
         let port = await server.listeningPort()
         defer { task.cancel() }
-        let result = try await body(RunningServer(port: port, backend: backend))
+        let result = try await body(RunningServer(port: port, backend: backend, server: server))
         task.cancel()
         _ = try? await task.value
         return result

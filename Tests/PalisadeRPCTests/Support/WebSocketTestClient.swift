@@ -18,7 +18,16 @@ final class WebSocketTestClient: @unchecked Sendable {
 
     private let fd: Int32
 
-    init(port: Int, receiveBuffer: Int32? = nil) throws {
+    /// Connects and completes the handshake on a thread of its own: blocking the test's
+    /// cooperative threads would stall the in-process server too.
+    static func open(port: Int, receiveBuffer: Int32? = nil) async throws -> WebSocketTestClient {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread { continuation.resume(with: Result { try WebSocketTestClient(port: port, receiveBuffer: receiveBuffer) }) }
+                .start()
+        }
+    }
+
+    private init(port: Int, receiveBuffer: Int32?) throws {
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw Failure(description: "socket failed") }
         var timeout = timeval(tv_sec: 20, tv_usec: 0)
