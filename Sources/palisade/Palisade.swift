@@ -1,13 +1,13 @@
 import ArgumentParser
 
 @main
-struct Palisade: ParsableCommand {
+struct Palisade: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "palisade",
         abstract: "A Tendermint-style proof-of-stake BFT validator.",
         version: PalisadeVersion.string,
         subcommands: [
-            InitCommand.self, TestnetCommand.self, ShowValidatorCommand.self, ShowNodeIDCommand.self,
+            StartCommand.self, InitCommand.self, TestnetCommand.self, ShowValidatorCommand.self, ShowNodeIDCommand.self,
             GenValidatorCommand.self, UnsafeResetAllCommand.self, Version.self, DebugSignLoop.self, DebugBlockStoreLoop.self,
             Simulate.self,
         ]

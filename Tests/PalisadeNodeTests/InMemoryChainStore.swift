@@ -41,7 +41,7 @@ final class InMemoryChainStore: ChainStore {
 
     func block(at height: Int64) throws -> Block? { contents.withLock { $0.blocks[height] } }
 
-    func commit(at height: Int64) throws -> Commit? {
+    func decidedCommit(at height: Int64) throws -> Commit? {
         contents.withLock { $0.blocks[height + 1]?.lastCommit ?? $0.seenCommits[height] }
     }
 

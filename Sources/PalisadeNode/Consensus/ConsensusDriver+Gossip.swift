@@ -5,9 +5,14 @@ import PalisadeTypes
 /// height that has not had it, and a peer that reports an older height is sent the decided
 /// blocks it lacks, one at a time as it announces each new height.
 extension ConsensusDriver {
-    /// Adds a verified message of the current height and sends it to the peers that lack it.
-    func gossip(_ message: ConsensusWireMessage) async throws {
-        guard messages.add(message) != nil else { return }
+    /// Adds a verified message of the current height and sends it to the peers that lack it;
+    /// `origin`, the peer it came from, is not sent it back.
+    func gossip(_ message: ConsensusWireMessage, from origin: String? = nil) async throws {
+        guard let entry = messages.add(message) else { return }
+        if let origin, var view = peers[origin], view.sentHeight == core.height {
+            view.sent.insert(entry.digest)
+            peers[origin] = view
+        }
         for peer in peers.keys { await flush(to: peer) }
     }
 
@@ -46,7 +51,7 @@ extension ConsensusDriver {
     private func sendDecidedBlock(height: Int64, to peer: String) async {
         guard var view = peers[peer] else { return }
         if let last = view.catchUpSent, last.height == height, tick - last.tick < 5 { return }
-        guard let block = try? store.block(at: height), let commit = try? store.commit(at: height) else {
+        guard let block = try? store.block(at: height), let commit = try? store.decidedCommit(at: height) else {
             return
         }
         view.catchUpSent = (height, tick)

@@ -63,7 +63,7 @@ extension ConsensusDriver {
             await reject(peer, "invalid vote signature from \(vote.validatorAddress) at height \(vote.height)")
             return
         }
-        if vote.height == core.height { try await gossip(.vote(vote)) }
+        if vote.height == core.height { try await gossip(.vote(vote), from: peer) }
         observer.publish(.vote(vote))
         try await feed(.vote(vote, now: WallClock.now()))
     }
@@ -87,7 +87,7 @@ extension ConsensusDriver {
         }
         proposals[proposal.blockID.partSetHeader] = proposal
         _ = blocks.expect(proposal)
-        try await gossip(.proposal(proposal))
+        try await gossip(.proposal(proposal), from: peer)
         try await feed(.proposal(proposal, now: WallClock.now()))
         if let block = blocks.block(proposal.blockID) { try await judge(block, proposal: proposal) }
     }
@@ -104,16 +104,16 @@ extension ConsensusDriver {
             // Parts are checked against a signed header, so a bad one is the sender's fault.
             await reject(peer, "invalid block part: \(reason)")
         case .added:
-            try await gossip(.blockPart(height: height, round: round, part: part))
+            try await gossip(.blockPart(height: height, round: round, part: part), from: peer)
         case let .undecodable(header, reason):
-            try await gossip(.blockPart(height: height, round: round, part: part))
+            try await gossip(.blockPart(height: height, round: round, part: part), from: peer)
             logger.warning("proposed block does not decode", metadata: ["reason": "\(reason)"])
             if let proposal = proposals[header] {
                 try await feed(.proposalValidity(height: height, round: proposal.round, blockID: proposal.blockID,
                                                  valid: false, now: WallClock.now()))
             }
         case let .completed(header, block):
-            try await gossip(.blockPart(height: height, round: round, part: part))
+            try await gossip(.blockPart(height: height, round: round, part: part), from: peer)
             guard let proposal = proposals[header] else { return }
             blocks.insert(block, id: proposal.blockID)
             observer.publish(.completeProposal(height: height, round: proposal.round, blockID: proposal.blockID))

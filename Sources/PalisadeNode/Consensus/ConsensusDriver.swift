@@ -80,7 +80,7 @@ public actor ConsensusDriver {
         self.executor = BlockExecutor(app: app, store: store)
         self.core = ConsensusState(chainID: chainID, validatorAddress: signer?.address, config: config)
         (events, continuation) = AsyncStream.makeStream(of: Event.self)
-        if state.lastBlockHeight > 0 { lastCommit = try? store.commit(at: state.lastBlockHeight) }
+        if state.lastBlockHeight > 0 { lastCommit = try? store.decidedCommit(at: state.lastBlockHeight) }
     }
 
     /// Safe from any thread; events are handled in the order they were enqueued.
@@ -140,7 +140,10 @@ public actor ConsensusDriver {
         lastAnnounced = now
         await network.broadcast(channel: NodeChannel.consensusState,
                                 bytes: ConsensusWireMessage.newRoundStep(now).encoded())
-        observer.roundChanged(height: now.height, round: now.round, step: core.step)
+        if let proposer = core.proposer(round: now.round), let validators = core.validators {
+            observer.roundChanged(height: now.height, round: now.round, step: core.step, proposer: proposer,
+                                  proposerIndex: Int32(validators.index(of: proposer) ?? 0))
+        }
     }
 
     /// What operators and RPC see.

@@ -16,7 +16,7 @@ public protocol ChainStore: Sendable {
     func block(at height: Int64) throws -> Block?
     /// The +2/3 precommits for `height`: the canonical commit (next block's LastCommit) when the
     /// next block is stored, else the commit this node saw.
-    func commit(at height: Int64) throws -> Commit?
+    func decidedCommit(at height: Int64) throws -> Commit?
     func finalizeBlockResponse(at height: Int64) throws -> FinalizeBlockResponse?
     func validators(at height: Int64) throws -> ValidatorSet?
 }

@@ -1,5 +1,6 @@
 import PalisadeABCI
 import PalisadeConsensus
+import PalisadeCrypto
 import PalisadeState
 import PalisadeTypes
 
@@ -7,7 +8,7 @@ import PalisadeTypes
 /// the fact and never waited on: consensus does not slow down for its observers.
 public enum NodeEvent: Sendable {
     case newBlock(CommittedBlock)
-    case newRound(height: Int64, round: Int32, step: Step)
+    case newRound(height: Int64, round: Int32, step: Step, proposer: Address, proposerIndex: Int32)
     case vote(Vote)
     case completeProposal(height: Int64, round: Int32, blockID: BlockID)
 }
@@ -32,7 +33,7 @@ public struct NodeObserver: Sendable {
 
     public static let none = NodeObserver { _ in }
 
-    func roundChanged(height: Int64, round: Int32, step: Step) {
-        publish(.newRound(height: height, round: round, step: step))
+    func roundChanged(height: Int64, round: Int32, step: Step, proposer: Address, proposerIndex: Int32) {
+        publish(.newRound(height: height, round: round, step: step, proposer: proposer, proposerIndex: proposerIndex))
     }
 }

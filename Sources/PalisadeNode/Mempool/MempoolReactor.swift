@@ -1,0 +1,54 @@
+import Foundation
+import Logging
+import PalisadeCrypto
+import PalisadeMempool
+import PalisadeProto
+
+/// Transactions between peers: each one that passes CheckTx here is passed on to every peer.
+/// A peer that already has it answers from its seen-cache, which is what stops the flood. Kept
+/// apart from the consensus driver so a slow CheckTx never delays a vote.
+public actor MempoolReactor {
+    let mempool: Mempool
+    let network: any PeerNetwork
+    let logger: Logger
+    let broadcastEnabled: Bool
+
+    public init(mempool: Mempool, network: any PeerNetwork, broadcast: Bool = true, logger: Logger) {
+        self.mempool = mempool
+        self.network = network
+        self.broadcastEnabled = broadcast
+        self.logger = logger
+    }
+
+    /// A transaction from a client (RPC `broadcast_tx_*`).
+    public func submit(_ tx: Bytes) async -> CheckTxOutcome {
+        let outcome = await mempool.checkTx(tx)
+        if outcome.isAccepted { await relay([tx]) }
+        return outcome
+    }
+
+    /// Transactions from a peer. Undecodable bytes disconnect it; rejected transactions do not
+    /// (its app state may simply differ from ours for a moment).
+    public func receive(_ bytes: Bytes, from peer: String) async {
+        let message: Palisade_P2p_Txs
+        do { message = try Palisade_P2p_Txs(serializedBytes: bytes) } catch {
+            logger.warning("disconnecting peer", metadata: ["peer": "\(peer)", "reason": "undecodable mempool message"])
+            await network.disconnect(peer: peer, reason: "undecodable mempool message")
+            return
+        }
+        var accepted: [Bytes] = []
+        for tx in message.txs {
+            let bytes = Bytes(tx)
+            if await mempool.checkTx(bytes, from: peer).isAccepted { accepted.append(bytes) }
+        }
+        if !accepted.isEmpty { await relay(accepted) }
+    }
+
+    private func relay(_ txs: [Bytes]) async {
+        guard broadcastEnabled else { return }
+        var message = Palisade_P2p_Txs()
+        message.txs = txs.map { Data($0) }
+        guard let bytes = try? message.serializedBytes() as Bytes else { return }
+        await network.broadcast(channel: NodeChannel.mempool, bytes: bytes)
+    }
+}

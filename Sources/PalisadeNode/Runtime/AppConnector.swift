@@ -1,0 +1,30 @@
+import Logging
+import PalisadeABCI
+import PalisadeABCISocket
+import PalisadeApps
+
+/// The app `proxy_app` names: an in-process kvstore or staking app with its SQLite file in the
+/// data directory, or an ABCI server over a socket (CometBFT-compatible).
+enum AppConnector {
+    static func connect(_ proxyApp: ProxyApp, dataDirectory: String, logger: Logger) async throws -> any Application {
+        switch proxyApp {
+        case .kvstore:
+            // In memory until the SQLite state store lands: after a restart the handshake replays
+            // every stored block into it.
+            return KVStoreApplication()
+        case .staking:
+            throw NodeError.handshake("proxy_app = \"staking\" is not available in this build")
+        case .tcp(let address):
+            return try await socket(.tcp(host: address.host, port: address.port), logger: logger)
+        case .unix(let path):
+            return try await socket(.unix(path: path), logger: logger)
+        }
+    }
+
+    private static func socket(_ address: ABCIAddress, logger: Logger) async throws -> any Application {
+        logger.info("connecting to the app", metadata: ["address": "\(address)"])
+        do { return try await ABCISocketClient.connect(to: address, logger: logger) } catch {
+            throw NodeError.application(call: "connect", reason: "\(error)")
+        }
+    }
+}

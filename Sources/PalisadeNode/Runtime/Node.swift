@@ -1,0 +1,135 @@
+import Foundation
+import Logging
+import PalisadeABCI
+import PalisadeCrypto
+import PalisadeMempool
+import PalisadeP2P
+import PalisadeState
+import PalisadeStorage
+import PalisadeTypes
+
+/// A running validator: every part wired together (DESIGN §3). `run` returns when the node is
+/// asked to stop and throws when it must halt (a `NodeError`: app failure, app hash mismatch,
+/// storage failure). Either way nothing is signed afterwards.
+public final class Node: Sendable {
+    public let home: LoadedHome
+    public let logger: Logger
+    public let driver: ConsensusDriver
+    public let mempool: Mempool
+    public let mempoolReactor: MempoolReactor
+    public let peerSwitch: Switch
+    public let blockStore: BlockStore
+    public let app: any Application
+    public let events: NodeEventHub
+    private let lock: HomeLock
+
+    /// Opens storage, connects the app and replays what it lacks, opens the signer and the WAL.
+    /// Errors name the file or the peer of the failure.
+    public init(home: LoadedHome, logger: Logger) async throws {
+        self.home = home
+        self.logger = logger
+        let config = home.config
+        let paths = home.home
+        try Self.makeDirectory(paths.dataDirectory)
+        try Self.makeDirectory((paths.walFile as NSString).deletingLastPathComponent)
+        lock = try HomeLock(path: paths.dataDirectory + "/palisade.lock")
+
+        blockStore = try BlockStore(path: paths.dataDirectory + "/blockstore.db")
+        let store = SQLiteChainStore(store: blockStore)
+        app = try await AppConnector.connect(config.proxyApp, dataDirectory: paths.dataDirectory, logger: logger)
+        let state = try await Handshake(app: app, store: store, genesis: home.genesis, logger: logger).run()
+
+        let signer: FilePrivValidator
+        do { signer = try FilePrivValidator(keyPath: paths.privValidatorKeyFile, statePath: paths.privValidatorStateFile) }
+        catch { throw NodeError.signer("\(error)") }
+        let wal: ConsensusWAL
+        do { wal = try ConsensusWAL(path: paths.walFile) } catch { throw NodeError.storage("\(error)") }
+
+        mempool = Mempool(config: config.mempool, app: app, height: state.lastBlockHeight)
+        let switchLogger = logger
+        var transport = P2PConfiguration()
+        transport.handshakeTimeout = .milliseconds(config.p2p.handshakeTimeout)
+        var switchConfiguration = SwitchConfiguration()
+        if config.p2p.persistentPeersMaxDialPeriod > 0 {
+            switchConfiguration.dialBackoffMax = .milliseconds(config.p2p.persistentPeersMaxDialPeriod)
+        }
+        peerSwitch = Switch(nodeKey: home.nodeKey, listenHost: config.p2p.laddr.host, listenPort: config.p2p.laddr.port,
+                            persistentPeers: config.p2p.persistentPeers, configuration: transport,
+                            switchConfiguration: switchConfiguration,
+                            log: { switchLogger.info("\($0)", metadata: ["module": "p2p"]) })
+        let network = SwitchNetwork(peerSwitch: peerSwitch)
+        events = NodeEventHub()
+        let hub = events
+        driver = ConsensusDriver(chainID: home.genesis.chainID, state: state, config: config.consensus.timeoutConfig,
+                                 signer: signer, wal: wal, store: store, app: app, mempool: mempool, network: network,
+                                 observer: NodeObserver { hub.publish($0) }, logger: logger)
+        mempoolReactor = MempoolReactor(mempool: mempool, network: network, broadcast: config.mempoolBroadcast,
+                                        logger: logger)
+    }
+
+    /// Runs until `stop()` or a fatal error.
+    public func run() async throws {
+        try await peerSwitch.start()
+        let p2pPort = await peerSwitch.listenPort
+        logger.notice("node started", metadata: [
+            "node_id": "\(home.nodeKey.id)", "p2p": "\(home.config.p2p.laddr.host):\(p2pPort)",
+            "validator": "\(home.privValidatorKey.address)", "moniker": "\(home.config.moniker)"])
+        let (mempoolInbox, mempoolFeed) = AsyncStream.makeStream(of: (String, Bytes).self,
+                                                                 bufferingPolicy: .bufferingNewest(10_000))
+        defer { mempoolFeed.finish() }
+        do {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await self.driver.run() }
+                group.addTask { await self.pumpSwitchEvents(mempool: mempoolFeed) }
+                group.addTask {
+                    for await (peer, bytes) in mempoolInbox { await self.mempoolReactor.receive(bytes, from: peer) }
+                }
+                group.addTask {
+                    while !Task.isCancelled {
+                        try await Task.sleep(for: .seconds(1))
+                        self.driver.enqueue(.heartbeat)
+                    }
+                }
+                // The driver ends the node: on stop it returns, on a fatal error it throws.
+                try await group.next()
+                group.cancelAll()
+            }
+        } catch {
+            await peerSwitch.stop()
+            throw error
+        }
+        await peerSwitch.stop()
+    }
+
+    public func stop() {
+        driver.stop()
+    }
+
+    private func pumpSwitchEvents(mempool: AsyncStream<(String, Bytes)>.Continuation) async {
+        for await event in peerSwitch.events {
+            if Task.isCancelled { return }
+            switch event {
+            case .peerConnected(let info):
+                driver.enqueue(.peerConnected(info.id))
+            case let .peerDisconnected(id, reason):
+                logger.info("peer disconnected", metadata: ["peer": "\(id)", "reason": "\(reason)"])
+                driver.enqueue(.peerDisconnected(id))
+            case let .message(from, channel, bytes):
+                switch channel {
+                case NodeChannel.mempool:
+                    mempool.yield((from, bytes))
+                case NodeChannel.consensusState, NodeChannel.consensusData, NodeChannel.consensusVote:
+                    driver.enqueue(.peerMessage(peer: from, channel: channel, bytes: bytes))
+                default:
+                    logger.debug("message on an unused channel", metadata: ["peer": "\(from)", "channel": "\(channel)"])
+                }
+            }
+        }
+    }
+
+    private static func makeDirectory(_ path: String) throws {
+        do { try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true) } catch {
+            throw NodeError.storage("cannot create \(path): \(error.localizedDescription)")
+        }
+    }
+}

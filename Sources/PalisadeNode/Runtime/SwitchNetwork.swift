@@ -1,0 +1,20 @@
+import PalisadeCrypto
+import PalisadeP2P
+
+/// `PeerNetwork` over the P2P switch. Sends never wait on a slow peer: the switch queues per
+/// peer and drops a peer whose queue overflows.
+struct SwitchNetwork: PeerNetwork {
+    let peerSwitch: Switch
+
+    func send(to peer: String, channel: UInt8, bytes: Bytes) async {
+        _ = await peerSwitch.send(to: peer, channel: channel, bytes: bytes)
+    }
+
+    func broadcast(channel: UInt8, bytes: Bytes) async {
+        await peerSwitch.broadcast(channel: channel, bytes: bytes)
+    }
+
+    func disconnect(peer: String, reason: String) async {
+        await peerSwitch.disconnect(peer: peer, reason: reason)
+    }
+}

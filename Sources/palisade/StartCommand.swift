@@ -1,0 +1,59 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import Glibc
+import Logging
+import PalisadeNode
+
+/// `palisade start`: run the validator in the foreground until SIGINT or SIGTERM.
+///
+/// Exit status: 0 after a requested stop; 1 when start-up fails (the message names the file
+/// and field, or the app address) or the node halts (app failure, app hash mismatch, storage).
+struct StartCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "start", abstract: "Run the validator.")
+
+    @OptionGroup var homeOptions: HomeOptions
+
+    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error (default: config.toml's log_level).")
+    var logLevel: String?
+
+    func run() async throws {
+        let loaded: LoadedHome
+        do { loaded = try homeOptions.nodeHome().load() } catch {
+            FileHandle.standardError.write(Data("palisade start: \(error)\n".utf8))
+            throw ExitCode(1)
+        }
+        let level = Logger.Level(rawValue: logLevel ?? loaded.config.logLevel) ?? .info
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "palisade")
+        for warning in loaded.warnings { logger.warning("\(warning)") }
+
+        let node: Node
+        do { node = try await Node(home: loaded, logger: logger) } catch {
+            logger.critical("start-up failed: \(error)")
+            throw ExitCode(1)
+        }
+        let signals = Self.onTerminationSignals { node.stop() }
+        defer { signals.forEach { $0.cancel() } }
+        do { try await node.run() } catch {
+            logger.critical("node halted: \(error)")
+            throw ExitCode(1)
+        }
+        logger.notice("node stopped")
+    }
+
+    /// SIGINT and SIGTERM ask the node to stop after the event it is handling.
+    private static func onTerminationSignals(_ action: @escaping @Sendable () -> Void) -> [any DispatchSourceSignal] {
+        [SIGINT, SIGTERM].map { number in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler(handler: action)
+            source.resume()
+            return source
+        }
+    }
+}
