@@ -114,6 +114,7 @@ struct EventIndexSearchTests {
         #expect(try SearchOrder(rpcValue: "") == .ascending)
         #expect(try SearchOrder(rpcValue: "desc") == .descending)
         #expect(throws: IndexerError.invalidOrderBy("up")) { try SearchOrder(rpcValue: "up") }
+        #expect(IndexerError.invalidOrderBy("up").description == "expected order_by to be either `asc` or `desc` or empty")
     }
 
     @Test("re-indexing a height replaces it; a success is not replaced by a failed replay")

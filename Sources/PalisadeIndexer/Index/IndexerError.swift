@@ -24,8 +24,8 @@ public enum IndexerError: Error, Sendable, Hashable, CustomStringConvertible {
             "timed out"
         case .pageOutOfRange(let pages, let given):
             "page should be within [1, \(pages)] range, given \(given)"
-        case .invalidOrderBy(let value):
-            "expected order_by to be either `asc` or `desc` or empty, got '\(value)'"
+        case .invalidOrderBy:
+            "expected order_by to be either `asc` or `desc` or empty"
         case .resultCountMismatch(let height, let txs, let results):
             "block \(height) has \(txs) transactions but \(results) results"
         case .missingBlock(let height):
