@@ -9,15 +9,20 @@ enum AppConnector {
     static func connect(_ proxyApp: ProxyApp, dataDirectory: String, logger: Logger) async throws -> any Application {
         switch proxyApp {
         case .kvstore:
-            // In memory until the SQLite state store lands: after a restart the handshake replays
-            // every stored block into it.
-            return KVStoreApplication()
+            return try await open("/kvstore.db", in: dataDirectory) { try await KVStoreApplication.open(databasePath: $0) }
         case .staking:
-            throw NodeError.handshake("proxy_app = \"staking\" is not available in this build")
+            return try await open("/staking.db", in: dataDirectory) { try await StakingApplication.open(databasePath: $0) }
         case .tcp(let address):
             return try await socket(.tcp(host: address.host, port: address.port), logger: logger)
         case .unix(let path):
             return try await socket(.unix(path: path), logger: logger)
+        }
+    }
+
+    private static func open(_ file: String, in directory: String = "",
+                             _ opener: (String) async throws -> any Application) async throws -> any Application {
+        do { return try await opener(directory + file) } catch {
+            throw NodeError.application(call: "open \(directory + file)", reason: "\(error)")
         }
     }
 
