@@ -2,8 +2,10 @@ import Foundation
 import Logging
 import PalisadeABCI
 import PalisadeCrypto
+import PalisadeIndexer
 import PalisadeMempool
 import PalisadeP2P
+import PalisadeRPC
 import PalisadeState
 import PalisadeStorage
 import PalisadeTypes
@@ -21,6 +23,8 @@ public final class Node: Sendable {
     public let blockStore: BlockStore
     public let app: any Application
     public let events: NodeEventHub
+    /// Nil when `[tx_index] indexer = "null"`.
+    public let eventIndex: EventIndex?
     private let lock: HomeLock
 
     /// Opens storage, connects the app and replays what it lacks, opens the signer and the WAL.
@@ -63,6 +67,13 @@ public final class Node: Sendable {
         driver = ConsensusDriver(chainID: home.genesis.chainID, state: state, config: config.consensus.timeoutConfig,
                                  signer: signer, wal: wal, store: store, app: app, mempool: mempool, network: network,
                                  observer: NodeObserver { hub.publish($0) }, logger: logger)
+        if config.txIndex.indexer == .kv {
+            do { eventIndex = try EventIndex(path: paths.dataDirectory + "/tx_index.db") } catch {
+                throw NodeError.storage("\(error)")
+            }
+        } else {
+            eventIndex = nil
+        }
         mempoolReactor = MempoolReactor(mempool: mempool, network: network, broadcast: config.mempoolBroadcast,
                                         logger: logger)
     }
@@ -84,6 +95,32 @@ public final class Node: Sendable {
                 group.addTask {
                     for await (peer, bytes) in mempoolInbox { await self.mempoolReactor.receive(bytes, from: peer) }
                 }
+                if let eventIndex = self.eventIndex {
+                    let indexer = try await IndexerService(index: eventIndex, source: BlockStoreIndexSource(store: self.blockStore))
+                    let latest = try self.blockStore.latestHeight()
+                    group.addTask {
+                        do { try await indexer.catchUp(to: latest) } catch {
+                            self.logger.error("indexer catch-up failed", metadata: ["error": "\(error)"])
+                        }
+                        await indexer.run()
+                    }
+                    let committed = self.events.subscribe(buffer: 1_024)
+                    group.addTask {
+                        for await event in committed {
+                            guard case .newBlock(let block) = event,
+                                  let item = try? IndexBlock(height: block.block.header.height, txs: block.block.data.txs,
+                                                             response: block.response) else { continue }
+                            indexer.submit(item)
+                        }
+                        indexer.finish()
+                    }
+                }
+                let rpc = self.makeRPCServer()
+                group.addTask {
+                    do { try await rpc.run() } catch {
+                        self.logger.error("RPC server stopped", metadata: ["error": "\(error)"])
+                    }
+                }
                 group.addTask {
                     while !Task.isCancelled {
                         try await Task.sleep(for: .seconds(1))
@@ -103,6 +140,19 @@ public final class Node: Sendable {
 
     public func stop() {
         driver.stop()
+    }
+
+    private func makeRPCServer() -> RPCServer {
+        let rpc = home.config.rpc
+        var configuration = RPCServerConfiguration(host: rpc.laddr.host, port: rpc.laddr.port)
+        configuration.maxBodyBytes = rpc.maxBodyBytes
+        configuration.maxOpenConnections = rpc.maxOpenConnections
+        configuration.maxSubscriptionClients = rpc.maxSubscriptionClients
+        configuration.maxSubscriptionsPerClient = rpc.maxSubscriptionsPerClient
+        configuration.unsafe = rpc.unsafe
+        let backend = NodeRPCBackend(node: self, index: eventIndex,
+                                     broadcastCommitTimeout: .milliseconds(rpc.timeoutBroadcastTxCommit))
+        return RPCServer(backend: backend, configuration: configuration, logger: logger)
     }
 
     private func pumpSwitchEvents(mempool: AsyncStream<(String, Bytes)>.Continuation) async {

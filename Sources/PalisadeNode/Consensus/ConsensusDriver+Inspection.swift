@@ -1,0 +1,40 @@
+import PalisadeConsensus
+import PalisadeRPC
+import PalisadeTypes
+
+/// Read-only views of the driver for RPC (`consensus_state`, `dump_consensus_state`, `status`).
+extension ConsensusDriver {
+    /// True while peers report heights we have not stored: we are being sent decided blocks.
+    func isCatchingUp() -> Bool {
+        peers.values.contains { ($0.round?.lastStoredHeight ?? 0) > chain.lastBlockHeight + 1 }
+    }
+
+    func roundStateSummary() -> RoundStateSummary {
+        let step: RoundStep = switch core.step {
+        case .propose: .propose
+        case .prevote: .prevote
+        case .precommit: core.hasDecided ? .commit : .precommit
+        }
+        let validators = core.validators ?? chain.validators
+        let proposal = core.proposal
+        return RoundStateSummary(
+            height: core.height, round: core.round, step: step, startTime: chain.lastBlockTime,
+            proposalBlockHash: proposal?.blockID.hash ?? [], lockedBlockHash: core.lockedValue?.hash ?? [],
+            validBlockHash: core.validValue?.hash ?? [], validators: validators,
+            proposer: core.proposer(round: core.round) ?? validators.proposer?.address ?? validators.validators[0].address,
+            votes: [])
+    }
+
+    func consensusStateDump() -> ConsensusStateDump {
+        let peerStates = peers.compactMap { id, view -> PeerConsensusState? in
+            guard let round = view.round else { return nil }
+            let step: RoundStep = switch round.step {
+            case 0: .propose
+            case 1: .prevote
+            default: .precommit
+            }
+            return PeerConsensusState(nodeAddress: id, height: round.height, round: round.round, step: step)
+        }
+        return ConsensusStateDump(roundState: roundStateSummary(), peers: peerStates.sorted { $0.nodeAddress < $1.nodeAddress })
+    }
+}
