@@ -35,24 +35,3 @@ struct JSONValueTests {
         #expect(throws: JSONParseError.self) { try JSONValue(parsing: Array(deep.utf8)) }
     }
 }
-
-@Suite("Query reader (temporary, until PalisadeIndexer's EventQuery)")
-struct TemporaryEventQueryTests {
-    @Test("conditions joined by AND, strings and numbers")
-    func matching() throws {
-        let q = try TemporaryEventQuery("tm.event = 'Tx' AND tx.height > 5 AND app.key CONTAINS 'x' AND app.creator EXISTS")
-        #expect(q.matches(["tm.event": ["Tx"], "tx.height": ["6"], "app.key": ["axb"], "app.creator": ["c"]]))
-        #expect(!q.matches(["tm.event": ["Tx"], "tx.height": ["5"], "app.key": ["axb"], "app.creator": ["c"]]))
-        #expect(!q.matches(["tm.event": ["NewBlock"]]))
-    }
-
-    @Test("CometBFT's message for a missing operator")
-    func malformed() {
-        #expect(throws: TemporaryEventQuery.ParseError.self) { try TemporaryEventQuery("malformed query") }
-        do {
-            _ = try TemporaryEventQuery("malformed query")
-        } catch {
-            #expect(error.description.hasPrefix("offset 10: got tag, wanted <= operator"))
-        }
-    }
-}

@@ -1,9 +1,11 @@
+import PalisadeIndexer
+
 /// Everything WebSocket clients share: the open sessions with their bounded outbound queues,
 /// their subscriptions, and the fan-out of backend events to matching subscriptions. One actor,
 /// so limits are checked and applied atomically.
 actor SubscriptionHub {
     struct Subscription {
-        let query: TemporaryEventQuery
+        let query: EventQuery
         /// The subscribe request's id: CometBFT answers every event with it.
         let requestID: JSONValue
     }
@@ -77,10 +79,10 @@ actor SubscriptionHub {
         subscriptions[session] = [:]
     }
 
-    static func parse(_ text: String) throws(RPCError) -> TemporaryEventQuery {
+    static func parse(_ text: String) throws(RPCError) -> EventQuery {
         guard text.utf8.count <= TxMethods.maxQueryLength else { throw .internalError("maximum query length exceeded") }
         do {
-            return try TemporaryEventQuery(text)
+            return try EventQuery(text)
         } catch {
             throw .internalError("failed to parse query: \(error)")
         }
