@@ -9,6 +9,7 @@ let benchmarks: [(name: String, summary: String, run: () -> Void)] = [
     ("crypto", "Ed25519 sign/verify, SHA-256, vote sign bytes, merkle root and proofs", CryptoBenchmark.run),
     ("blockstore", "block store: saves per second of a 100 × 250 B-tx height, reads back", BlockStoreBenchmark.run),
     ("simulator", "deterministic simulator: simulated heights per second, 4 and 100 validators", SimulatorBenchmark.run),
+    ("abci", "ABCI socket vs in process (kvstore): pipelined CheckTx/s, FinalizeBlock of 10,000 txs", ABCIBenchmark.run),
 ]
 
 @MainActor func usage() -> String {

@@ -9,7 +9,7 @@ struct Palisade: AsyncParsableCommand {
         subcommands: [
             StartCommand.self, InitCommand.self, TestnetCommand.self, ShowValidatorCommand.self, ShowNodeIDCommand.self,
             GenValidatorCommand.self, UnsafeResetAllCommand.self, Version.self, DebugSignLoop.self, DebugBlockStoreLoop.self,
-            Simulate.self,
+            Simulate.self, AppCommand.self,
         ]
     )
 }

@@ -1,0 +1,58 @@
+import ArgumentParser
+import Foundation
+import Logging
+import PalisadeABCI
+import PalisadeABCISocket
+import PalisadeApps
+
+/// `palisade app NAME`: one of the bundled applications as an out-of-process ABCI server, the
+/// way CometBFT runs apps (`proxy_app = "tcp://127.0.0.1:26658"`). Runs until SIGINT/SIGTERM.
+struct AppCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "app",
+        abstract: "Serve a bundled application over ABCI sockets (CometBFT v0.38 wire format).")
+
+    /// The bundled applications; a new one adds a case and a line in `makeApplication`.
+    enum Name: String, CaseIterable, ExpressibleByArgument {
+        case kvstore
+    }
+
+    @Argument(help: "The application: \(Name.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var name: Name
+
+    @Option(help: "Listen address: tcp://host:port or unix:///path.")
+    var laddr: String = ABCISocket.defaultAddress
+
+    @Option(help: "File that keeps the committed state across restarts (default: in memory only).")
+    var db: String?
+
+    func run() async throws {
+        let address: ABCIAddress
+        do {
+            address = try ABCIAddress(parsing: laddr)
+        } catch {
+            throw ValidationError("--laddr: \(error.description)")
+        }
+        let app = try await makeApplication()
+        let server = try await ABCISocketServer.start(serving: app, at: address)
+        print("serving \(name.rawValue) on \(server.localAddress)")
+        // SIGINT and SIGTERM close the listening socket and the connections, then run() returns.
+        let watchers = [SIGINT, SIGTERM].map { number -> any DispatchSourceSignal in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { Task { await server.close() } }
+            source.resume()
+            return source
+        }
+        await server.waitUntilClosed()
+        withExtendedLifetime(watchers) {}
+    }
+
+    private func makeApplication() async throws -> any Application {
+        switch name {
+        case .kvstore:
+            guard let db else { return KVStoreApplication() }
+            return try await KVStoreApplication.restore(from: KVStateFile(path: db))
+        }
+    }
+}
