@@ -15,6 +15,7 @@ struct AppCommand: AsyncParsableCommand {
     /// The bundled applications; a new one adds a case and a line in `makeApplication`.
     enum Name: String, CaseIterable, ExpressibleByArgument {
         case kvstore
+        case staking
     }
 
     @Argument(help: "The application: \(Name.allCases.map(\.rawValue).joined(separator: ", ")).")
@@ -23,7 +24,7 @@ struct AppCommand: AsyncParsableCommand {
     @Option(help: "Listen address: tcp://host:port or unix:///path.")
     var laddr: String = ABCISocket.defaultAddress
 
-    @Option(help: "File that keeps the committed state across restarts (default: in memory only).")
+    @Option(help: "SQLite file that keeps the committed state across restarts (default: in memory only).")
     var db: String?
 
     func run() async throws {
@@ -52,7 +53,10 @@ struct AppCommand: AsyncParsableCommand {
         switch name {
         case .kvstore:
             guard let db else { return KVStoreApplication() }
-            return try await KVStoreApplication.restore(from: KVStateFile(path: db))
+            return try await KVStoreApplication.open(databasePath: db)
+        case .staking:
+            guard let db else { return StakingApplication() }
+            return try await StakingApplication.open(databasePath: db)
         }
     }
 }
