@@ -103,8 +103,10 @@ let package = Package(
         .target(
             name: "PalisadeIndexer",
             dependencies: [
-                "PalisadeABCI", "PalisadeTypes", "PalisadeCrypto",
+                "PalisadeABCI", "PalisadeTypes", "PalisadeCrypto", "PalisadeProto",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ],
             swiftSettings: strict
         ),
@@ -114,6 +116,7 @@ let package = Package(
             dependencies: [
                 "PalisadeABCI", "PalisadeTypes", "PalisadeCrypto", "PalisadeIndexer",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 import Glibc
 
 /// Real `palisade` processes on loopback, for end-to-end tests: a testnet written by
@@ -50,7 +53,7 @@ final class Localnet: @unchecked Sendable {
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = ["start", "--home", home(index)]
         if !FileManager.default.fileExists(atPath: logPath(index)) {
-            FileManager.default.createFile(atPath: logPath(index), contents: nil)
+            _ = FileManager.default.createFile(atPath: logPath(index), contents: nil)
         }
         let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath(index)))
         log.seekToEndOfFile()
@@ -93,6 +96,20 @@ final class Localnet: @unchecked Sendable {
     }
 
     func height(_ index: Int) -> Int64 { committed(index).keys.max() ?? 0 }
+
+    /// A URI GET on a node's RPC port; the `result` object, or nil on any failure.
+    func rpc(_ index: Int, _ pathAndQuery: String) async -> [String: Any]? {
+        guard let url = URL(string: "http://127.0.0.1:\(rpcPort(index))/\(pathAndQuery)"),
+              let (data, _) = try? await URLSession.shared.data(from: url),
+              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return nil }
+        return object["result"] as? [String: Any]
+    }
+
+    /// The block hash a node reports over RPC for `height`.
+    func rpcBlockHash(_ index: Int, height: Int64) async -> String? {
+        let result = await rpc(index, "block?height=\(height)")
+        return (result?["block_id"] as? [String: Any])?["hash"] as? String
+    }
 
     func log(_ index: Int) -> String { (try? String(contentsOfFile: logPath(index), encoding: .utf8)) ?? "" }
 
