@@ -238,3 +238,25 @@ struct ConfigLoadTests {
         }
     }
 }
+
+/// Inputs that trip toml++'s assertions (found by fuzzing) are refused before it sees them.
+@Suite("Config: TOML parser guard")
+struct ConfigPreflightTests {
+    @Test(arguments: [
+        ("[=]\n", 1), ("a = 1\n[[[x]]]\n", 2), ("a = 1\n\n[\n", 3), ("[ #\n", 1), ("x = [}true[[a]]", 1),
+        ("x = [\n  1,\n  }\n]\n", 3), ("x = [{a = [}]}]\n", 1), ("a = 1\nx = [[\u{2028}1]]\n", 2),
+    ])
+    func refusedWithTheirLine(text: String, line: Int) throws {
+        let error = try #require(throws: ConfigError.self) { try parseConfig(text) }
+        #expect(error.line == line)
+        #expect(error.description.hasPrefix("config.toml:\(line): TOML syntax"))
+    }
+
+    @Test(arguments: [
+        "x = \"[}\"\n[rpc]\n", "x = '''\n[=\n'''\n", "x = [\n  [1, 2],\n  [3],\n]\n", "x = [{a = 1}, {b = 2}]\n",
+        "# [=]\n[\"quoted\"]\na = 1\n", "x = \"\"\"a\\\n[=]\"\"\"\n", "[ a . b ]\nc = 1\n", "[[arr]]\n[[arr]]\n",
+    ])
+    func validTOMLStillParses(text: String) throws {
+        #expect(throws: Never.self) { try parseConfig(text) }
+    }
+}

@@ -7,7 +7,12 @@ struct ConfigSourceLines {
     private let lines: [Substring]
 
     init(_ text: String) {
-        lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        lines = Self.split(text)
+    }
+
+    /// The lines of `text`, ended by LF or CRLF (one `Character` in Swift), as TOML counts them.
+    static func split(_ text: String) -> [Substring] {
+        text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" })
     }
 
     /// The 1-based line of `key` in `section` (nil: the top level, before any header).

@@ -29,7 +29,10 @@ extension NodeConfig {
         let source = ConfigSourceLines(text)
         // The TOML parser takes a C string: a NUL would silently end the document early.
         if let nul = text.firstIndex(of: "\0") {
-            throw fail(text[..<nul].count(where: { $0 == "\n" }) + 1, "contains a NUL character")
+            throw fail(ConfigSourceLines.split(String(text[..<nul])).count, "contains a NUL character")
+        }
+        if let line = TOMLPreflight.unsafeLine(in: text) {
+            throw fail(line, "TOML syntax: a table header must start with a key, and an array element cannot start with '}'")
         }
         let table: TOMLTable
         do {
