@@ -58,8 +58,8 @@ enum ABCIBenchmark {
         let localBlock = try await seconds(rounds: 5) { try await finalize(local) }
         height = 0
         let remoteBlock = try await seconds(rounds: 5) { try await finalize(client) }
-        BenchmarkHarness.report("FinalizeBlock+Commit 10k txs, in process", BenchmarkHarness.duration(localBlock))
-        BenchmarkHarness.report("FinalizeBlock+Commit 10k txs, socket", BenchmarkHarness.duration(remoteBlock)
+        BenchmarkHarness.report("FinalizeBlock+Commit 10k, in process", BenchmarkHarness.duration(localBlock))
+        BenchmarkHarness.report("FinalizeBlock+Commit 10k, socket", BenchmarkHarness.duration(remoteBlock)
                                 + String(format: "  (%.2fx)", remoteBlock / localBlock))
         await client.close()
         await server.close()
