@@ -144,7 +144,8 @@ final class Localnet: @unchecked Sendable {
     /// Two runs of `count` consecutive free ports (p2p and rpc), drawn at random.
     private static func freePortRange(count: Int) throws -> (Int, Int) {
         for _ in 0..<200 {
-            let base = Int.random(in: 20_000...55_000)
+            // Below Linux's ephemeral range (32768 and up), so outgoing connections cannot take them.
+            let base = Int.random(in: 20_000...32_000)
             if (base..<(base + 2 * count)).allSatisfy(isFree) { return (base, base + count) }
         }
         throw LocalnetError("no free port range found")

@@ -87,12 +87,23 @@ func eventually(_ condition: () async -> Bool) async -> Bool {
 }
 
 /// A port that was free a moment ago, for tests where two nodes must name each other up front.
+/// A port that was free a moment ago, drawn below Linux's ephemeral range (32768 and up): a port
+/// the kernel hands out for port 0 can be taken by any outgoing connection before we bind it
+/// again, and other suites in this process open many.
 func freePort() async throws -> Int {
-    let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-        .bind(host: "127.0.0.1", port: 0).get()
-    let port = channel.localAddress?.port ?? 0
-    try await channel.close().get()
-    return port
+    var lastError: (any Error)?
+    for _ in 0..<50 {
+        let candidate = Int.random(in: 10_000..<20_000)
+        do {
+            let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                .bind(host: "127.0.0.1", port: candidate).get()
+            try await channel.close().get()
+            return candidate
+        } catch {
+            lastError = error
+        }
+    }
+    throw lastError ?? CancellationError()
 }
 
 /// A plain TCP client that can read, for handshakes forged byte by byte.

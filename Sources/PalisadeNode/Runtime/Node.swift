@@ -29,7 +29,9 @@ public final class Node: Sendable {
 
     /// Opens storage, connects the app and replays what it lacks, opens the signer and the WAL.
     /// Errors name the file or the peer of the failure.
-    public init(home: LoadedHome, logger: Logger) async throws {
+    ///
+    /// - Parameter application: a Swift app to run in-process; nil runs what `proxy_app` names.
+    public init(home: LoadedHome, application: (any Application)? = nil, logger: Logger) async throws {
         self.home = home
         self.logger = logger
         let config = home.config
@@ -40,7 +42,11 @@ public final class Node: Sendable {
 
         blockStore = try BlockStore(path: paths.dataDirectory + "/blockstore.db")
         let store = SQLiteChainStore(store: blockStore)
-        app = try await AppConnector.connect(config.proxyApp, dataDirectory: paths.dataDirectory, logger: logger)
+        if let application {
+            app = application
+        } else {
+            app = try await AppConnector.connect(config.proxyApp, dataDirectory: paths.dataDirectory, logger: logger)
+        }
         let state = try await Handshake(app: app, store: store, genesis: home.genesis, logger: logger).run()
 
         let signer: FilePrivValidator
