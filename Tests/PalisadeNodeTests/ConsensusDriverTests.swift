@@ -46,3 +46,42 @@ struct ConsensusDriverTests {
         }
     }
 }
+
+@Suite("Consensus driver: hostile peers")
+struct HostilePeerTests {
+    /// A peer that forges a vote (right validator, wrong signature) and one that sends bytes
+    /// that are not a consensus message: both are disconnected with the reason, nothing they
+    /// sent reaches the core, and the validators keep committing.
+    @Test("invalid signatures and undecodable messages disconnect the sender; consensus goes on")
+    func forgedVoteAndGarbage() async throws {
+        let cluster = try InProcessCluster(validators: 4)
+        try await cluster.startAll()
+        #expect(await cluster.waitForHeight(2))
+        guard let target = cluster.members[0].driver else { throw InProcessCluster.ClusterError.key }
+        let victim = cluster.members[1]
+        // The chain moves fast here, so forgeries for the next several heights are sent: whichever
+        // arrives while its height is current (or next) is checked, the rest are merely stale.
+        let current = await target.snapshot().height
+        let victimIndex = try #require(try cluster.genesis.validatorSet()?.index(of: victim.key.publicKey.address))
+        target.enqueue(.peerConnected("mallory"))
+        for height in current..<(current + 20) {
+            var forged = Vote(type: .prevote, height: height, round: 0, blockID: .zero,
+                              timestamp: Timestamp(seconds: 1_700_000_100),
+                              validatorAddress: victim.key.publicKey.address, validatorIndex: Int32(victimIndex))
+            forged.signature = Array(repeating: 0x42, count: 64)
+            target.enqueue(.peerMessage(peer: "mallory", channel: NodeChannel.consensusVote,
+                                        bytes: ConsensusWireMessage.vote(forged).encoded()))
+        }
+        target.enqueue(.peerConnected("trudy"))
+        target.enqueue(.peerMessage(peer: "trudy", channel: NodeChannel.consensusData, bytes: [0xFF, 0x01, 0x02, 0x03]))
+        let before = cluster.members[0].store.latestHeight
+        let kept = await cluster.waitForHeight(before + 3)
+        let disconnects = cluster.network.disconnects.withLock { $0 }
+        let counters = await target.snapshot().counters
+        await cluster.stopAll()
+        #expect(kept, "the validators kept committing")
+        #expect(disconnects.contains { $0.hasPrefix("node0->mallory") && $0.contains("invalid vote signature") }, "\(disconnects)")
+        #expect(disconnects.contains { $0.hasPrefix("node0->trudy") && $0.contains("undecodable") }, "\(disconnects)")
+        #expect(counters.invalidMessages >= 2)
+    }
+}

@@ -108,13 +108,15 @@ struct LoopbackTests {
         defer { Task { await good.close(); await goodServerSide.close() } }
 
         // Garbage instead of a hello.
+        // A write may find the socket already closed on a loaded machine (the server's 1 s handshake
+        // timeout can fire first); either way the server must drop the client, which is what is checked.
         let garbage = try await RawClient.connect(port: listener.port)
-        try await garbage.write(Bytes(repeating: 0x47, count: 64))
+        try? await garbage.write(Bytes(repeating: 0x47, count: 64))
         try await garbage.waitClosed()
 
         // Half a hello, then silence: the handshake timeout drops it.
         let staller = try await RawClient.connect(port: listener.port)
-        try await staller.write(Bytes(makeHandshake(client, expecting: nil, seed: 7).hello.prefix(20)))
+        try? await staller.write(Bytes(makeHandshake(client, expecting: nil, seed: 7).hello.prefix(20)))
         try await staller.waitClosed()
 
         // A connection that never sends anything is dropped too.
