@@ -78,6 +78,12 @@ final class Localnet: @unchecked Sendable {
 
     func isRunning(_ index: Int) -> Bool { processes[index]?.isRunning ?? false }
 
+    /// The exit status of a node that stopped by itself; nil while it runs or if it was not started.
+    func exitStatus(_ index: Int) -> Int32? {
+        guard let process = processes[index], !process.isRunning else { return nil }
+        return process.terminationStatus
+    }
+
     func shutdown(removeFiles: Bool = true) {
         for index in processes.keys.sorted() { kill9(index) }
         if removeFiles { try? FileManager.default.removeItem(atPath: root) }
