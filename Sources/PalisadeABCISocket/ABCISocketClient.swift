@@ -104,6 +104,13 @@ public final class ABCISocketClient: Application, Sendable {
     /// The failure that ended this client, if any.
     public var failureReason: ABCIClientError? { failure.current }
 
+    /// Returns the client's first failure once there is one (at once if there already is); nil
+    /// if the calling task is cancelled first. A lost socket is noticed here the moment the
+    /// kernel reports it, so the node can halt then, not at its next call to the app.
+    public func waitForFailure() async -> ABCIClientError? {
+        await failure.wait()
+    }
+
     /// Closes the four sockets; every later call throws `.closed`.
     public func close() async {
         failure.record(ABCIClientError(connection: .consensus, method: nil, reason: .closed))

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PalisadeABCI
+import PalisadeABCISocket
 import PalisadeCrypto
 import PalisadeIndexer
 import PalisadeMempool
@@ -97,6 +98,15 @@ public final class Node: Sendable {
         do {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await self.driver.run() }
+                if let socketApp = self.app as? ABCISocketClient {
+                    // A socket app that goes away halts the node at once, not at its next call:
+                    // consensus must not run on (timeouts, votes) without the app behind it.
+                    group.addTask {
+                        guard let failure = await socketApp.waitForFailure() else { return }
+                        self.driver.stop()
+                        throw NodeError.application(call: "the connection to \(socketApp.address)", reason: "\(failure)")
+                    }
+                }
                 group.addTask { await self.pumpSwitchEvents(mempool: mempoolFeed) }
                 group.addTask {
                     for await (peer, bytes) in mempoolInbox { await self.mempoolReactor.receive(bytes, from: peer) }
