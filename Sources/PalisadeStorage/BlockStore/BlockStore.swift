@@ -105,6 +105,7 @@ public final class BlockStore: Sendable {
         }
         let blockBytes = block.protobuf
         let txHashes = block.data.txs.map { SHA256Hash.digest($0) }
+        let evidenceHashes = block.evidence.map { $0.hash() }
         let lastCommit = block.lastCommit.flatMap { $0.height > 0 ? $0 : nil }
         if let lastCommit, lastCommit.height != height - 1 {
             throw invalid(operation, "last commit is for height \(lastCommit.height), want \(height - 1)")
@@ -133,6 +134,12 @@ public final class BlockStore: Sendable {
             }
             try db.execute(sql: "INSERT INTO finalize_block_responses (height, response) VALUES (?, ?)",
                            arguments: [height, Data(responseBytes)])
+            // Committed with its block, so a crash cannot leave evidence both in a block and pending.
+            for hash in evidenceHashes {
+                try db.execute(sql: "INSERT OR REPLACE INTO committed_evidence (hash, height) VALUES (?, ?)",
+                               arguments: [Data(hash), height])
+                try db.execute(sql: "DELETE FROM pending_evidence WHERE hash = ?", arguments: [Data(hash)])
+            }
             try self.saveState(state, initial: false, db)
         }
     }

@@ -15,6 +15,8 @@ import GRDB
 /// | `finalize_block_responses` | h | `response`: the app's answer to FinalizeBlock for block h |
 /// | `tx_hashes` | SHA-256 of a tx | `height`, `tx_index`; a tx committed twice points at the later block |
 /// | `chain_state` | one row | `height` (= `last_block_height`), `next_height`, `state` (`ChainStateCodec` JSON) |
+/// | `committed_evidence` | evidence hash | `height` of the block that carried it; written with that block (v2) |
+/// | `pending_evidence` | evidence hash | `height` (the evidence's), `evidence` (`tendermint.types.DuplicateVoteEvidence`) (v2) |
 enum BlockStoreSchema {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -45,6 +47,18 @@ enum BlockStoreSchema {
                     next_height INTEGER NOT NULL,
                     state BLOB NOT NULL
                 );
+                """)
+        }
+        // The evidence pool's memory: what is already in a block (so it is never proposed or
+        // accepted twice), and what waits to be proposed (so a restart does not forget it).
+        migrator.registerMigration("v2-evidence") { db in
+            try db.execute(sql: """
+                CREATE TABLE committed_evidence (hash BLOB PRIMARY KEY, height INTEGER NOT NULL) WITHOUT ROWID;
+                CREATE TABLE pending_evidence (
+                    hash BLOB PRIMARY KEY,
+                    height INTEGER NOT NULL,
+                    evidence BLOB NOT NULL
+                ) WITHOUT ROWID;
                 """)
         }
         return migrator
