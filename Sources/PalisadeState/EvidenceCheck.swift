@@ -4,7 +4,7 @@ import PalisadeTypes
 /// The evidence rules a block must meet (CometBFT's evidence pool `CheckEvidence` as far as the
 /// state can judge): each item is from a past height, not yet expired, unique in the block,
 /// signed by the validator set of its own height, and all of it fits the evidence byte budget.
-enum EvidenceCheck {
+public enum EvidenceCheck {
     static func verify(_ evidence: [DuplicateVoteEvidence], height: Int64, time: Timestamp, state: ChainState,
                        validatorSetAt: (Int64) -> ValidatorSet?) throws(BlockValidationError) {
         let params = state.consensusParams.evidence
@@ -24,10 +24,9 @@ enum EvidenceCheck {
                 throw BlockValidationError(field: "\(field).height",
                                            reason: "\(item.height) is not below the block height \(height)")
             }
-            // Expired only when too old both in blocks and in time, as CometBFT decides.
-            let ageBlocks = height - item.height
-            if ageBlocks > params.maxAgeNumBlocks && ageNanos(from: item.timestamp, to: time) > params.maxAgeDurationNanos {
-                throw BlockValidationError(field: "\(field).timestamp", reason: "expired: \(ageBlocks) blocks old")
+            if isExpired(evidenceHeight: item.height, evidenceTime: item.timestamp, height: height, time: time,
+                         params: params) {
+                throw BlockValidationError(field: "\(field).timestamp", reason: "expired: \(height - item.height) blocks old")
             }
             guard let validators = validatorSetAt(item.height) else {
                 throw BlockValidationError(field: "\(field).height",
@@ -37,6 +36,14 @@ enum EvidenceCheck {
                 throw BlockValidationError(field: "\(field).\(error.field)", reason: error.reason)
             }
         }
+    }
+
+    /// Expired only when too old both in blocks and in time, as CometBFT decides: a chain that
+    /// stalls for a day still punishes, and so does one that races through many blocks.
+    public static func isExpired(evidenceHeight: Int64, evidenceTime: Timestamp, height: Int64, time: Timestamp,
+                                 params: ConsensusParams.Evidence) -> Bool {
+        height - evidenceHeight > params.maxAgeNumBlocks
+            && ageNanos(from: evidenceTime, to: time) > params.maxAgeDurationNanos
     }
 
     /// `to - from` in nanoseconds, saturating rather than wrapping for timestamps far apart.

@@ -1,4 +1,5 @@
 import PalisadeABCI
+import PalisadeCrypto
 @testable import PalisadeNode
 import PalisadeState
 import PalisadeTypes
@@ -14,6 +15,8 @@ final class InMemoryChainStore: ChainStore {
         var responses: [Int64: FinalizeBlockResponse] = [:]
         var validators: [Int64: ValidatorSet] = [:]
         var latest: Int64 = 0
+        var committedEvidence: Set<Bytes> = []
+        var pendingEvidence: [Bytes: DuplicateVoteEvidence] = [:]
     }
 
     private let contents = Mutex(Contents())
@@ -36,6 +39,10 @@ final class InMemoryChainStore: ChainStore {
             $0.responses[height] = response
             $0.validators[height] = $0.latest == 0 ? $0.initial?.validators : $0.states[$0.latest]?.validators
             $0.latest = height
+            for item in block.evidence {
+                $0.committedEvidence.insert(item.hash())
+                $0.pendingEvidence[item.hash()] = nil
+            }
         }
     }
 
@@ -50,6 +57,24 @@ final class InMemoryChainStore: ChainStore {
     }
 
     func validators(at height: Int64) throws -> ValidatorSet? { contents.withLock { $0.validators[height] } }
+
+    func isEvidenceCommitted(hash: Bytes) throws -> Bool { contents.withLock { $0.committedEvidence.contains(hash) } }
+
+    func savePendingEvidence(_ evidence: DuplicateVoteEvidence) throws {
+        contents.withLock { $0.pendingEvidence[evidence.hash()] = evidence }
+    }
+
+    func pendingEvidence() throws -> [DuplicateVoteEvidence] {
+        contents.withLock {
+            $0.pendingEvidence.values.sorted {
+                $0.height != $1.height ? $0.height < $1.height : $0.hash().lexicographicallyPrecedes($1.hash())
+            }
+        }
+    }
+
+    func removePendingEvidence(hashes: [Bytes]) throws {
+        contents.withLock { for hash in hashes { $0.pendingEvidence[hash] = nil } }
+    }
 
     var latestHeight: Int64 { contents.withLock { $0.latest } }
 }

@@ -22,6 +22,7 @@ final class InProcessCluster: @unchecked Sendable {
         var app: KVStoreApplication
         var driver: ConsensusDriver?
         var mempool: Mempool?
+        var evidence: EvidencePool?
         var task: Task<Void, any Error>?
     }
 
@@ -65,11 +66,14 @@ final class InProcessCluster: @unchecked Sendable {
                                            statePath: member.directory + "/priv_validator_state.json")
         let wal = try ConsensusWAL(path: member.directory + "/cs.wal")
         let mempool = Mempool(app: member.app, height: state.lastBlockHeight)
+        let evidence = try EvidencePool(chainID: genesis.chainID, state: state, store: member.store,
+                                        network: network.endpoint(member.id), logger: logger)
         let driver = ConsensusDriver(chainID: genesis.chainID, state: state, config: timeouts, signer: signer, wal: wal,
-                                     store: member.store, app: member.app, mempool: mempool,
+                                     store: member.store, app: member.app, mempool: mempool, evidence: evidence,
                                      network: network.endpoint(member.id), observer: .none, logger: logger)
         member.driver = driver
         member.mempool = mempool
+        member.evidence = evidence
         member.task = Task {
             let heartbeat = Task {
                 while !Task.isCancelled {
@@ -81,7 +85,7 @@ final class InProcessCluster: @unchecked Sendable {
             try await driver.run()
         }
         members[index] = member
-        network.attach(member.id, driver)
+        network.attach(member.id, driver, evidence: evidence)
     }
 
     func startAll() async throws {

@@ -6,10 +6,12 @@ import Synchronization
 /// receiver. `cut` simulates a node that is down (nothing reaches it or leaves it).
 final class LoopbackNetwork: Sendable {
     private let drivers = Mutex<[String: ConsensusDriver]>([:])
+    private let pools = Mutex<[String: EvidencePool]>([:])
     private let down = Mutex<Set<String>>([])
     let disconnects = Mutex<[String]>([])
 
-    func attach(_ id: String, _ driver: ConsensusDriver) {
+    func attach(_ id: String, _ driver: ConsensusDriver, evidence: EvidencePool? = nil) {
+        pools.withLock { $0[id] = evidence }
         let others = drivers.withLock { current in
             current[id] = driver
             return current
@@ -18,6 +20,11 @@ final class LoopbackNetwork: Sendable {
             other.enqueue(.peerConnected(id))
             driver.enqueue(.peerConnected(otherID))
         }
+        let pools = pools.withLock { $0 }
+        for (otherID, pool) in pools where otherID != id {
+            Task { await pool.peerConnected(id) }
+            if let evidence { Task { await evidence.peerConnected(otherID) } }
+        }
     }
 
     func detach(_ id: String) {
@@ -25,12 +32,17 @@ final class LoopbackNetwork: Sendable {
             current[id] = nil
             return current
         }
+        pools.withLock { $0[id] = nil }
         for other in others.values { other.enqueue(.peerDisconnected(id)) }
     }
 
     func endpoint(_ id: String) -> Endpoint { Endpoint(id: id, network: self) }
 
     fileprivate func deliver(from: String, to: String, channel: UInt8, bytes: Bytes) {
+        if channel == NodeChannel.evidence {
+            if let pool = pools.withLock({ $0[to] }) { Task { await pool.receive(bytes, from: from) } }
+            return
+        }
         guard let target = drivers.withLock({ $0[to] }) else { return }
         target.enqueue(.peerMessage(peer: from, channel: channel, bytes: bytes))
     }

@@ -60,10 +60,4 @@ extension ConsensusDriver {
             throw NodeError.storage("reading WAL \(wal.path): \(error)")
         }
     }
-
-    /// Equivocation seen by the core. Logged and counted; turning the pair into committed
-    /// evidence is the evidence pool's job (not built yet: see the README's status).
-    func evidenceFound(first: Vote, second: Vote) {
-        counters.invalidMessages += 0
-    }
 }

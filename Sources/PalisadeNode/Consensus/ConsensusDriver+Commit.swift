@@ -65,6 +65,7 @@ extension ConsensusDriver {
         counters.blocksCommitted += 1
         let results = outcome.response.txResults
         await mempool.update(height: block.header.height, committedTxs: block.data.txs, results: results)
+        await evidence.blockCommitted(block, state: chain)
         logger.info("committed block", metadata: [
             "height": "\(block.header.height)", "hash": "\(blockID.hash.upperHex)", "txs": "\(block.data.txs.count)",
             "app_hash": "\(outcome.response.appHash.upperHex)"])

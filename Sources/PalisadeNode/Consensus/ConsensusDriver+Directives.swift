@@ -50,7 +50,7 @@ extension ConsensusDriver {
             logger.warning("equivocation", metadata: [
                 "validator": "\(first.validatorAddress)", "height": "\(first.height)", "round": "\(first.round)",
                 "type": "\(first.type)"])
-            evidenceFound(first: first, second: second)
+            await evidence.reportConflictingVotes(first, second)
         }
     }
 

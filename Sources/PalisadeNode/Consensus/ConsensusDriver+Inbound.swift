@@ -135,11 +135,16 @@ extension ConsensusDriver {
         if valid {
             do {
                 try BlockValidator.validate(block, against: chain,
-                                            medianTime: BlockExecutor.medianTime(of: block, state: chain))
+                                            medianTime: BlockExecutor.medianTime(of: block, state: chain),
+                                            validatorSetAt: store.validatorSetLookup)
             } catch {
                 valid = false
                 reason = "\(error)"
             }
+        }
+        if valid, !block.evidence.isEmpty, let problem = await evidence.problemWithProposed(block.evidence) {
+            valid = false
+            reason = problem
         }
         if valid {
             valid = try await processProposal(block, blockID: proposal.blockID)

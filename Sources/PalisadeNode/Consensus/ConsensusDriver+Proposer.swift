@@ -21,7 +21,10 @@ extension ConsensusDriver {
             return
         }
         let params = chain.consensusParams.block
-        let maxDataBytes = Self.maxDataBytes(maxBytes: params.maxBytes, validators: chain.validators.count)
+        let proposedEvidence = await evidence.evidenceForProposal()
+        let evidenceBytes = proposedEvidence.reduce(Int64(0)) { $0 + Int64($1.protobuf.count) }
+        let maxDataBytes = Self.maxDataBytes(maxBytes: params.maxBytes, evidenceBytes: evidenceBytes,
+                                             validators: chain.validators.count)
         let txs = await mempool.reap(maxBytes: maxDataBytes, maxGas: params.maxGas)
         let request = PrepareProposalRequest(
             maxTxBytes: maxDataBytes, txs: txs, localLastCommit: extendedCommitInfo(commit),
@@ -36,11 +39,12 @@ extension ConsensusDriver {
                                         reason: "returned \(total) bytes of transactions, over max_tx_bytes \(maxDataBytes)")
         }
         let block = BlockBuilder.makeBlock(state: chain, txs: prepared.txs, lastCommit: commit ?? .empty,
-                                           time: time, proposerAddress: address)
+                                           evidence: proposedEvidence, time: time, proposerAddress: address)
         let blockID = block.blockID
         blocks.insert(block, id: blockID)
         validityAsked.insert(blockID)
-        logger.debug("proposing", metadata: ["height": "\(height)", "round": "\(round)", "txs": "\(block.data.txs.count)"])
+        logger.debug("proposing", metadata: ["height": "\(height)", "round": "\(round)", "txs": "\(block.data.txs.count)",
+                                             "evidence": "\(block.evidence.count)"])
         try await feed(.proposalValue(height: height, round: round, blockID: blockID, now: WallClock.now()))
     }
 
@@ -54,15 +58,15 @@ extension ConsensusDriver {
     }
 
     /// CometBFT's `MaxDataBytes`: the block budget minus the header, the last commit (one
-    /// CommitSig per validator) and protobuf overhead. Evidence is not yet proposed.
-    static func maxDataBytes(maxBytes: Int64, validators: Int) -> Int64 {
+    /// CommitSig per validator), the evidence and protobuf overhead.
+    static func maxDataBytes(maxBytes: Int64, evidenceBytes: Int64, validators: Int) -> Int64 {
         let maxHeaderBytes: Int64 = 626
         let maxOverheadForBlock: Int64 = 11
         let maxCommitOverheadBytes: Int64 = 94
         let maxCommitSigBytes: Int64 = 109
         let budget = maxBytes > 0 ? maxBytes : 104_857_600
         return budget - maxOverheadForBlock - maxHeaderBytes - maxCommitOverheadBytes
-            - maxCommitSigBytes * Int64(validators)
+            - maxCommitSigBytes * Int64(validators) - evidenceBytes
     }
 
     private func extendedCommitInfo(_ commit: Commit?) -> ExtendedCommitInfo {

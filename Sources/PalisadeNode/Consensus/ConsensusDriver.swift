@@ -38,6 +38,7 @@ public actor ConsensusDriver {
     let app: any Application
     let wal: ConsensusWAL
     let observer: NodeObserver
+    let evidence: EvidencePool
     var signer: FilePrivValidator?
 
     /// The state after the last committed block: the next block builds on it.
@@ -64,8 +65,8 @@ public actor ConsensusDriver {
     private let continuation: AsyncStream<Event>.Continuation
 
     init(chainID: String, state: ChainState, config: TimeoutConfig, signer: FilePrivValidator?, wal: ConsensusWAL,
-         store: any ChainStore, app: any Application, mempool: Mempool, network: any PeerNetwork,
-         observer: NodeObserver, logger: Logger) {
+         store: any ChainStore, app: any Application, mempool: Mempool, evidence: EvidencePool,
+         network: any PeerNetwork, observer: NodeObserver, logger: Logger) {
         self.chainID = chainID
         self.chain = state
         self.config = config
@@ -74,6 +75,7 @@ public actor ConsensusDriver {
         self.store = store
         self.app = app
         self.mempool = mempool
+        self.evidence = evidence
         self.network = network
         self.observer = observer
         self.logger = logger

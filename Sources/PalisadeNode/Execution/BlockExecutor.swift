@@ -22,7 +22,7 @@ struct BlockExecutor: Sendable {
     /// Validates `block` again (a decided block can still disagree with our state, when our app
     /// did), executes, stores and commits it.
     func apply(_ block: Block, blockID: BlockID, commit: Commit, to state: ChainState) async throws -> Outcome {
-        try Self.validateCommitted(block, against: state)
+        try Self.validateCommitted(block, against: state, validatorSetAt: store.validatorSetLookup)
         let response = try await finalize(block, blockID: blockID, state: state)
         let next: ChainState
         do { next = try StateTransition.apply(block, blockID: blockID, response: response, to: state) } catch {
@@ -52,13 +52,15 @@ struct BlockExecutor: Sendable {
     /// A block with +2/3 precommits is final; if it does not follow from our state, we are the
     /// ones who are wrong, and the only safe move is to stop. An app-hash difference gets its own
     /// message because it is the usual cause: a non-deterministic app.
-    static func validateCommitted(_ block: Block, against state: ChainState) throws {
+    static func validateCommitted(_ block: Block, against state: ChainState,
+                                  validatorSetAt: (Int64) -> ValidatorSet?) throws {
         if block.header.appHash != state.appHash {
             throw NodeError.appHashMismatch(height: block.header.height, ours: state.appHash,
                                             network: block.header.appHash)
         }
         do {
-            try BlockValidator.validate(block, against: state, medianTime: medianTime(of: block, state: state))
+            try BlockValidator.validate(block, against: state, medianTime: medianTime(of: block, state: state),
+                                        validatorSetAt: validatorSetAt)
         } catch {
             throw NodeError.committedBlockInvalid(height: block.header.height, reason: "\(error)")
         }

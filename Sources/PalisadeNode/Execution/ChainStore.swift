@@ -1,4 +1,5 @@
 import PalisadeABCI
+import PalisadeCrypto
 import PalisadeState
 import PalisadeTypes
 
@@ -19,4 +20,19 @@ public protocol ChainStore: Sendable {
     func decidedCommit(at height: Int64) throws -> Commit?
     func finalizeBlockResponse(at height: Int64) throws -> FinalizeBlockResponse?
     func validators(at height: Int64) throws -> ValidatorSet?
+
+    // The evidence pool's memory. `saveHeight` records the block's evidence as committed and
+    // drops it from the pending items, in the same transaction.
+    func isEvidenceCommitted(hash: Bytes) throws -> Bool
+    func savePendingEvidence(_ evidence: DuplicateVoteEvidence) throws
+    func pendingEvidence() throws -> [DuplicateVoteEvidence]
+    func removePendingEvidence(hashes: [Bytes]) throws
+}
+
+extension ChainStore {
+    /// `validators(at:)` as `BlockValidator` takes it: a height the store cannot answer for is
+    /// unknown, which fails the evidence that names it.
+    var validatorSetLookup: (Int64) -> ValidatorSet? {
+        { height in (try? self.validators(at: height)) ?? nil }
+    }
 }

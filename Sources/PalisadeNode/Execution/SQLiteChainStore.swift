@@ -1,4 +1,5 @@
 import PalisadeABCI
+import PalisadeCrypto
 import PalisadeState
 import PalisadeStorage
 import PalisadeTypes
@@ -25,4 +26,12 @@ struct SQLiteChainStore: ChainStore {
     }
 
     func validators(at height: Int64) throws -> ValidatorSet? { try store.validators(at: height) }
+
+    func isEvidenceCommitted(hash: Bytes) throws -> Bool { try store.isEvidenceCommitted(hash: hash) }
+
+    func savePendingEvidence(_ evidence: DuplicateVoteEvidence) throws { try store.savePendingEvidence(evidence) }
+
+    func pendingEvidence() throws -> [DuplicateVoteEvidence] { try store.pendingEvidence() }
+
+    func removePendingEvidence(hashes: [Bytes]) throws { try store.removePendingEvidence(hashes: hashes) }
 }

@@ -109,6 +109,17 @@ struct NodeRPCBackend: RPCBackend {
         UnconfirmedTxs(txs: [], total: await node.mempool.size, totalBytes: await node.mempool.sizeBytes)
     }
 
+    /// CometBFT answers success for evidence already pending or committed, and an internal
+    /// error naming the reason for anything it cannot add.
+    func broadcastEvidence(_ evidence: DuplicateVoteEvidence) async throws {
+        switch await node.evidencePool.add(evidence) {
+        case .added, .known:
+            return
+        case .ignored(let reason), .invalid(let reason):
+            throw RPCError.internalError("failed to add evidence: \(reason)")
+        }
+    }
+
     func broadcastTxAsync(_ tx: Bytes) async throws {
         let reactor = node.mempoolReactor
         Task { _ = await reactor.submit(tx) }

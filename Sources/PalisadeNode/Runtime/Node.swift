@@ -20,6 +20,7 @@ public final class Node: Sendable {
     public let driver: ConsensusDriver
     public let mempool: Mempool
     public let mempoolReactor: MempoolReactor
+    public let evidencePool: EvidencePool
     public let peerSwitch: Switch
     public let blockStore: BlockStore
     public let app: any Application
@@ -71,8 +72,11 @@ public final class Node: Sendable {
         let network = SwitchNetwork(peerSwitch: peerSwitch)
         events = NodeEventHub()
         let hub = events
+        evidencePool = try EvidencePool(chainID: home.genesis.chainID, state: state, store: store, network: network,
+                                        logger: logger)
         driver = ConsensusDriver(chainID: home.genesis.chainID, state: state, config: config.consensus.timeoutConfig,
-                                 signer: signer, wal: wal, store: store, app: app, mempool: mempool, network: network,
+                                 signer: signer, wal: wal, store: store, app: app, mempool: mempool,
+                                 evidence: evidencePool, network: network,
                                  observer: NodeObserver { hub.publish($0) }, logger: logger)
         if config.txIndex.indexer == .kv {
             do { eventIndex = try EventIndex(path: paths.dataDirectory + "/tx_index.db") } catch {
@@ -95,6 +99,9 @@ public final class Node: Sendable {
         let (mempoolInbox, mempoolFeed) = AsyncStream.makeStream(of: (String, Bytes).self,
                                                                  bufferingPolicy: .bufferingNewest(10_000))
         defer { mempoolFeed.finish() }
+        let (evidenceInbox, evidenceFeed) = AsyncStream.makeStream(of: PeerEvidenceEvent.self,
+                                                                   bufferingPolicy: .bufferingNewest(1_000))
+        defer { evidenceFeed.finish() }
         do {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await self.driver.run() }
@@ -107,9 +114,17 @@ public final class Node: Sendable {
                         throw NodeError.application(call: "the connection to \(socketApp.address)", reason: "\(failure)")
                     }
                 }
-                group.addTask { await self.pumpSwitchEvents(mempool: mempoolFeed) }
+                group.addTask { await self.pumpSwitchEvents(mempool: mempoolFeed, evidence: evidenceFeed) }
                 group.addTask {
                     for await (peer, bytes) in mempoolInbox { await self.mempoolReactor.receive(bytes, from: peer) }
+                }
+                group.addTask {
+                    for await event in evidenceInbox {
+                        switch event {
+                        case .connected(let peer): await self.evidencePool.peerConnected(peer)
+                        case let .message(peer, bytes): await self.evidencePool.receive(bytes, from: peer)
+                        }
+                    }
                 }
                 if let eventIndex = self.eventIndex {
                     let indexer = try await IndexerService(index: eventIndex, source: BlockStoreIndexSource(store: self.blockStore))
@@ -171,12 +186,20 @@ public final class Node: Sendable {
         return RPCServer(backend: backend, configuration: configuration, logger: logger)
     }
 
-    private func pumpSwitchEvents(mempool: AsyncStream<(String, Bytes)>.Continuation) async {
+    /// What the evidence pool hears from the switch, in order, off the switch's own task.
+    private enum PeerEvidenceEvent: Sendable {
+        case connected(String)
+        case message(String, Bytes)
+    }
+
+    private func pumpSwitchEvents(mempool: AsyncStream<(String, Bytes)>.Continuation,
+                                  evidence: AsyncStream<PeerEvidenceEvent>.Continuation) async {
         for await event in peerSwitch.events {
             if Task.isCancelled { return }
             switch event {
             case .peerConnected(let info):
                 driver.enqueue(.peerConnected(info.id))
+                evidence.yield(.connected(info.id))
             case let .peerDisconnected(id, reason):
                 logger.info("peer disconnected", metadata: ["peer": "\(id)", "reason": "\(reason)"])
                 driver.enqueue(.peerDisconnected(id))
@@ -184,6 +207,8 @@ public final class Node: Sendable {
                 switch channel {
                 case NodeChannel.mempool:
                     mempool.yield((from, bytes))
+                case NodeChannel.evidence:
+                    evidence.yield(.message(from, bytes))
                 case NodeChannel.consensusState, NodeChannel.consensusData, NodeChannel.consensusVote:
                     driver.enqueue(.peerMessage(peer: from, channel: channel, bytes: bytes))
                 default:
