@@ -46,15 +46,15 @@ def broadcast(url, tx):
     body = json.dumps({"jsonrpc": "2.0", "id": 1, "method": "broadcast_tx_sync",
                        "params": {"tx": base64.b64encode(tx).decode()}}).encode()
     request = urllib.request.Request(url, data=body, headers={"Content-Type": "application/json"})
-    with urllib.request.urlopen(request, timeout=10) as response:
+    with urllib.request.urlopen(request, timeout=30) as response:
         reply = json.load(response)
     expect("result" in reply, f"broadcast_tx_sync failed: {reply}")
     expect(reply["result"]["code"] == 0, f"broadcast_tx_sync rejected the tx: {reply['result']}")
     return reply["result"]["hash"]
 
 
-async def wait_for_tx(comet, tx_hash, attempts=300):
-    """The tx by hash once it is committed and indexed (bounded: 300 tries, 0.1 s apart)."""
+async def wait_for_tx(comet, tx_hash, attempts=1200):
+    """The tx by hash once it is committed and indexed (bounded: 1200 tries, 0.1 s apart)."""
     last_error = None
     for _ in range(attempts):
         try:
@@ -72,7 +72,7 @@ async def run(url, count):
     for tx, tx_hash in zip(txs, hashes):
         expect(tx_hash == hashlib.sha256(tx).hexdigest().upper(), f"broadcast hash {tx_hash} is not SHA-256(tx)")
 
-    async with Comet(client=CometClient(base_url=url, http=HttpClient(timeout=10.0))) as comet:
+    async with Comet(client=CometClient(base_url=url, http=HttpClient(timeout=30.0))) as comet:
         found = [await wait_for_tx(comet, tx_hash) for tx_hash in hashes]
         heights = set()
         for tx, tx_hash, result in zip(txs, hashes, found):
