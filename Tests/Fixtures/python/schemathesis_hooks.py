@@ -44,8 +44,7 @@ EXPECTED_INTERNAL = [
     r"^tx too large\. Max size is \d+, but got \d+$",
     r"^mempool is full: ",
     r"^CheckTx failed: ",
-    # Palisade has no evidence pool yet (README): refused, as CometBFT refuses evidence it cannot verify.
-    r"^broadcast_evidence is not supported by this node$",
+    r"^failed to add evidence: ",  # broadcast_evidence: evidence that does not verify
 ]
 # Codes CometBFT's server uses (types.go): parse, invalid request, method, params, internal, server.
 CLIENT_CODES = {-32700, -32600, -32601, -32602}
