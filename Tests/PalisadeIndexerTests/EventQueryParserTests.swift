@@ -42,7 +42,7 @@ struct EventQueryParserTests {
     @Test("errors name the offset and what was expected", arguments: [
         ("", 0, "unexpected end of query, wanted tag"),
         ("   ", 3, "unexpected end of query, wanted tag"),
-        ("a.b", 3, "unexpected end of query, wanted <=, >=, <, >, =, CONTAINS operator or EXISTS operator"),
+        ("a.b", 3, "unexpected end of query, wanted <= operator, >= operator, < operator, > operator, = operator, CONTAINS operator or EXISTS operator"),
         ("a.b =", 5, "unexpected end of query, wanted number, timestamp, datestamp or string"),
         ("a.b = 'x' a.c = 'y'", 10, "got tag, wanted AND operator"),
         ("a.b = 'x' AND", 13, "unexpected end of query, wanted tag"),
@@ -60,7 +60,7 @@ struct EventQueryParserTests {
         ("a.b EXISTS 'x'", 11, "got string, wanted AND operator"),
         ("a.b = x.y", 6, "got tag, wanted number, timestamp, datestamp or string"),
         ("a.b = -5", 6, "invalid input -"),
-        ("a.b and a.c", 4, "got tag, wanted <=, >=, <, >, =, CONTAINS operator or EXISTS operator"),
+        ("a.b and a.c", 4, "got tag, wanted <= operator, >= operator, < operator, > operator, = operator, CONTAINS operator or EXISTS operator"),
     ])
     func errors(text: String, offset: Int, reason: String) {
         #expect(throws: QueryParseError(offset: offset, reason: reason)) { try EventQuery(text) }

@@ -37,7 +37,7 @@ public struct EventQuery: Sendable, Hashable, CustomStringConvertible {
         guard case .tag(let key) = tagToken else {
             throw QueryParseError(offset: tagOffset, reason: "got \(tagToken.label), wanted tag")
         }
-        let operators = "<=, >=, <, >, =, CONTAINS operator or EXISTS operator"
+        let operators = "<= operator, >= operator, < operator, > operator, = operator, CONTAINS operator or EXISTS operator"
         let (opToken, opOffset) = try require(operators)
         guard case .op(let op) = opToken else {
             throw QueryParseError(offset: opOffset, reason: "got \(opToken.label), wanted \(operators)")
