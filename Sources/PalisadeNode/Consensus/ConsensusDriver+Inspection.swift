@@ -22,7 +22,27 @@ extension ConsensusDriver {
             proposalBlockHash: proposal?.blockID.hash ?? [], lockedBlockHash: core.lockedValue?.hash ?? [],
             validBlockHash: core.validValue?.hash ?? [], validators: validators,
             proposer: core.proposer(round: core.round) ?? validators.proposer?.address ?? validators.validators[0].address,
-            votes: [])
+            votes: roundVotes(validators: validators))
+    }
+
+    /// Rounds 0 through the current one, a slot per validator (`nil-Vote` when empty), as
+    /// CometBFT's `HeightVoteSet` shows them in `consensus_state`. Read back from the verified
+    /// votes held for relaying, which are every vote of this height, ours included.
+    func roundVotes(validators: ValidatorSet) -> [RoundVotes] {
+        guard core.round >= 0 else { return [] }
+        let slots = validators.validators.count
+        let empty = [Vote?](repeating: nil, count: slots)
+        var rounds = (0...core.round).map { RoundVotes(round: $0, prevotes: empty, precommits: empty) }
+        for entry in messages.entries where entry.channel == NodeChannel.consensusVote {
+            guard case .vote(let vote)? = try? ConsensusWireMessage(decoding: entry.bytes),
+                  vote.height == core.height, vote.round >= 0, vote.round <= core.round,
+                  let index = Int(exactly: vote.validatorIndex), index < slots else { continue }
+            switch vote.type {
+            case .prevote: rounds[Int(vote.round)].prevotes[index] = vote
+            case .precommit: rounds[Int(vote.round)].precommits[index] = vote
+            }
+        }
+        return rounds
     }
 
     func consensusStateDump() -> ConsensusStateDump {
