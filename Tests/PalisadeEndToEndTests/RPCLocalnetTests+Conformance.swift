@@ -79,6 +79,30 @@ extension RPCLocalnetTests {
         }
     }
 
+    /// A commit signature from a validator whose precommit missed the commit (`block_id_flag`
+    /// 1, BlockIDFlagAbsent) is written by CometBFT with `"signature": null`, an empty address
+    /// and Go's zero time; the recordings happen to hold none. Ours under load may: each is
+    /// checked for exactly that form, then given a string signature for the shape comparison.
+    static func absentSignaturesChecked(_ tree: JSONTree, problems: inout [String]) -> JSONTree {
+        switch tree {
+        case .array(let items):
+            return .array(items.map { absentSignaturesChecked($0, problems: &problems) })
+        case .object(var members):
+            if members["block_id_flag"]?.number == 1 {
+                if members["signature"] != .null || members["validator_address"]?.string != ""
+                    || members["timestamp"]?.string != "0001-01-01T00:00:00Z" {
+                    problems.append("absent commit signature not in CometBFT's form: \(tree.text)")
+                }
+                members["signature"] = .string("")
+                return .object(members)
+            }
+            for (key, value) in members { members[key] = absentSignaturesChecked(value, problems: &problems) }
+            return .object(members)
+        default:
+            return tree
+        }
+    }
+
     /// A Tx event's `TxResult.index` is `omitempty` in CometBFT: the recorded transaction was
     /// first in its block, so the key is absent there; ours, later in theirs, carry it (> 0).
     static func txEventIndexChecked(_ event: JSONTree) -> (JSONTree, [String]) {
@@ -125,7 +149,10 @@ extension RPCLocalnetTests {
         let subscribedNewBlock = try Self.recordedResponse("subscribe_txs.json")
         #expect(Self.shapeDiffs(newBlock.1, subscribedNewBlock).isEmpty, "subscribe_newblock: \(newBlock.1.text)")
         let newBlockEvent = try Self.recordedResponse("subscribe_newblock_0.json")
-        #expect(Self.shapeDiffs(newBlock.2, newBlockEvent).isEmpty, "NewBlock event: \(Self.shapeDiffs(newBlock.2, newBlockEvent))")
+        var absent: [String] = []
+        let ourNewBlock = Self.absentSignaturesChecked(newBlock.2, problems: &absent)
+        #expect(absent.isEmpty, "\(absent)")
+        #expect(Self.shapeDiffs(ourNewBlock, newBlockEvent).isEmpty, "NewBlock event: \(Self.shapeDiffs(ourNewBlock, newBlockEvent))")
 
         // A Tx subscription stays open while the recorded broadcasts go out, as when recorded.
         let txClient = try await offPool { try WebSocketClient(port: port) }
@@ -196,9 +223,10 @@ extension RPCLocalnetTests {
             if name == "block_by_hash.json" {
                 #expect(ours["result"]?["block"]?["header"]?["height"]?.int64 == emptyHeight, "block_by_hash found the block it names")
             }
-            let (comparable, problems) = try await Self.contentChecked(name, ours, net: net, height: emptyHeight)
+            let checkedContent = try await Self.contentChecked(name, ours, net: net, height: emptyHeight)
+            var problems = checkedContent.1
+            ours = Self.absentSignaturesChecked(checkedContent.0, problems: &problems)
             #expect(problems.isEmpty, "\(name): \(problems)")
-            ours = comparable
             #expect(Self.shapeDiffs(ours, recorded).isEmpty, "\(name): \(Self.shapeDiffs(ours, recorded)) — \(ours.text.prefix(3_000))")
             #expect(ours["id"] == request["id"], "\(name): id echoed")
             if let error = recorded["error"] {
