@@ -107,10 +107,11 @@ public final class Node: Sendable {
                 group.addTask { try await self.driver.run() }
                 if let socketApp = self.app as? ABCISocketClient {
                     // A socket app that goes away halts the node at once, not at its next call:
-                    // consensus must not run on (timeouts, votes) without the app behind it.
+                    // consensus must not run on (timeouts, votes) without the app behind it. The
+                    // throw ends the group, which cancels the driver (stopping the driver instead
+                    // could let it return first, and the node would exit as if asked to stop).
                     group.addTask {
                         guard let failure = await socketApp.waitForFailure() else { return }
-                        self.driver.stop()
                         throw NodeError.application(call: "the connection to \(socketApp.address)", reason: "\(failure)")
                     }
                 }
@@ -159,8 +160,18 @@ public final class Node: Sendable {
                     }
                 }
                 // The driver ends the node: on stop it returns, on a fatal error it throws.
-                try await group.next()
+                // Either way the switch is stopped before the group waits for its children: the
+                // switch's event stream ends only then (it does not end on cancellation), and a
+                // node whose peers are all gone would otherwise wait for an event forever.
+                do {
+                    try await group.next()
+                } catch {
+                    group.cancelAll()
+                    await self.peerSwitch.stop()
+                    throw error
+                }
                 group.cancelAll()
+                await self.peerSwitch.stop()
             }
         } catch {
             await peerSwitch.stop()
