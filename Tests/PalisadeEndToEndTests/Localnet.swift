@@ -76,6 +76,21 @@ final class Localnet: @unchecked Sendable {
         processes[index] = nil
     }
 
+    /// SIGTERM, the operator's stop: the node finishes the event it is handling and exits. Waits
+    /// up to `seconds` for that (then SIGKILL); the exit status, nil if it had to be killed.
+    func terminate(_ index: Int, seconds: Double = 60) -> Int32? {
+        guard let process = processes[index] else { return nil }
+        process.terminate()
+        let deadline = Date().addingTimeInterval(seconds)
+        while process.isRunning, Date() < deadline { usleep(50_000) }
+        guard !process.isRunning else {
+            kill9(index)
+            return nil
+        }
+        processes[index] = nil
+        return process.terminationStatus
+    }
+
     func isRunning(_ index: Int) -> Bool { processes[index]?.isRunning ?? false }
 
     /// The exit status of a node that stopped by itself; nil while it runs or if it was not started.
