@@ -1,6 +1,8 @@
+import Foundation
 import PalisadeApps
 import PalisadeConsensus
 import PalisadeCrypto
+import PalisadeStorage
 @testable import PalisadeNode
 import PalisadeTypes
 import Synchronization
@@ -167,4 +169,29 @@ final class RecordingNetwork: PeerNetwork {
     }
 
     func disconnect(peer: String, reason: String) async {}
+}
+
+@Suite("Consensus driver: our own messages in the WAL")
+struct OwnMessagesInWALTests {
+    /// Own votes go into the WAL before they are sent and are not written a second time when
+    /// they come back as inputs: each appears exactly once per (height, round, type).
+    @Test("each of our own votes is in the WAL exactly once")
+    func ownVotesOnceInWAL() async throws {
+        let cluster = try InProcessCluster(validators: 4)
+        try await cluster.startAll()
+        #expect(await cluster.waitForHeight(4))
+        await cluster.stopAll(removeFiles: false)
+        defer { try? FileManager.default.removeItem(atPath: cluster.root) }
+        let me = cluster.members[0]
+        let wal = try ConsensusWAL(path: me.directory + "/cs.wal")
+        // Height 1 has no end-of-height marker before it (the WAL starts there); from 2 on each does.
+        for height in Int64(2)...3 {
+            var seen: [String: Int] = [:]
+            for case let .vote(vote, _) in try wal.inputs(forHeight: height) 
+                where vote.validatorAddress == me.key.publicKey.address && vote.height == height {
+                seen["\(vote.type)/\(vote.round)", default: 0] += 1
+            }
+            #expect(!seen.isEmpty && seen.values.allSatisfy { $0 == 1 }, "height \(height): \(seen)")
+        }
+    }
 }

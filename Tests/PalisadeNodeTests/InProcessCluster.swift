@@ -101,9 +101,9 @@ final class InProcessCluster: @unchecked Sendable {
         members[index].task = nil
     }
 
-    func stopAll() async {
+    func stopAll(removeFiles: Bool = true) async {
         for index in members.indices where members[index].driver != nil { await crash(index) }
-        try? FileManager.default.removeItem(atPath: root)
+        if removeFiles { try? FileManager.default.removeItem(atPath: root) }
     }
 
     /// Polls until every listed member has stored `height`; false after `seconds`.

@@ -111,5 +111,6 @@ extension ConsensusDriver {
         validityAsked = []
         pendingDecision = nil
         messages.reset()
+        walAhead = []
     }
 }

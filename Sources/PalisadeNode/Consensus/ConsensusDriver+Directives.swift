@@ -25,13 +25,8 @@ extension ConsensusDriver {
     private func execute(_ directive: Directive) async throws {
         switch directive {
         case .persist(let input):
-            guard !replaying else { return }
-            do {
-                try wal.append(input)
-                try wal.sync()
-            } catch {
-                throw NodeError.storage("WAL \(wal.path): \(error)")
-            }
+            guard !replaying, walAhead.remove(input) == nil else { return }
+            try persist(input)
         case .signVote(let vote):
             try await sign(vote)
         case .signProposal(let proposal):
@@ -52,6 +47,25 @@ extension ConsensusDriver {
                 "type": "\(first.type)"])
             await evidence.reportConflictingVotes(first, second)
         }
+    }
+
+    private func persist(_ input: Input) throws {
+        do {
+            try wal.append(input)
+            try wal.sync()
+        } catch {
+            throw NodeError.storage("WAL \(wal.path): \(error)")
+        }
+    }
+
+    /// Our own message, into the WAL before it leaves (DESIGN §5 rule 2, as CometBFT's
+    /// `WriteSync` of its own messages). Without it a crash just after sending restarts a core
+    /// that does not know it voted: it then asks the signer for a different vote (nil, say, after
+    /// a timeout), which the signer rightly refuses, and the validator is silent for the round.
+    private func feedOwn(_ input: Input) throws {
+        try persist(input)
+        walAhead.insert(input)
+        pending.append(input)
     }
 
     private func schedule(_ timeout: Timeout) {
@@ -78,8 +92,8 @@ extension ConsensusDriver {
         if replaying {
             deferred.sends.append(.vote(signed))
         } else {
+            try feedOwn(.vote(signed, now: WallClock.now()))
             try await gossip(.vote(signed))
-            pending.append(.vote(signed, now: WallClock.now()))
         }
     }
 
@@ -97,8 +111,8 @@ extension ConsensusDriver {
         if replaying {
             deferred.sends.append(.proposal(signed))
         } else {
+            try feedOwn(.proposal(signed, now: WallClock.now()))
             try await gossipProposal(signed)
-            pending.append(.proposal(signed, now: WallClock.now()))
         }
     }
 

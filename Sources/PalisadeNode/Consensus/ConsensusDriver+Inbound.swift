@@ -41,6 +41,12 @@ extension ConsensusDriver {
     /// Votes of our height are checked against our validator set, votes of the next height
     /// against the next set (the core buffers them); anything else is stale.
     private func receive(_ vote: Vote, from peer: String) async throws {
+        // Peers relay what we relayed (our own votes included): a copy already held was checked
+        // and fed once, so it costs neither a signature check nor a WAL write again.
+        if vote.height == core.height, messages.contains(.vote(vote)) {
+            counters.staleMessages += 1
+            return
+        }
         let validators: ValidatorSet
         if vote.height == core.height, let current = core.validators {
             validators = current

@@ -56,6 +56,9 @@ public actor ConsensusDriver {
     var lastAnnounced: PeerRoundState?
     var tick = 0
     var pending: [Input] = []
+    /// Our own signed votes and proposals, written to the WAL before they were sent; the core's
+    /// `.persist` for them, when they come back as inputs, is then already done.
+    var walAhead: Set<Input> = []
     var replaying = false
     var deferred = Deferred()
     var stopped = false

@@ -28,6 +28,10 @@ struct HeightMessages {
         return entry
     }
 
+    func contains(_ message: ConsensusWireMessage) -> Bool {
+        digests.contains(SHA256Hash.digest(message.encoded()))
+    }
+
     mutating func reset() {
         entries = []
         digests = []
