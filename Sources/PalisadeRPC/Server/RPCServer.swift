@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdCore
 import HummingbirdWebSocket
 import Logging
+import NIOCore
 
 /// CometBFT v0.38's JSON-RPC server over an `RPCBackend`: URI GET (`/block?height=5`), JSON-RPC
 /// 2.0 POST at `/` (batches up to `maxBatch`), and WebSocket subscriptions at `/websocket`.
@@ -37,8 +38,8 @@ public final class RPCServer: Sendable {
         wsConfiguration.maxFrameSize = max(wsConfiguration.maxFrameSize, configuration.maxBodyBytes)
         let app = Application(
             router: router,
-            server: .http1WebSocketUpgrade(webSocketRouter: router,
-                                           configuration: .init(ws: wsConfiguration)),
+            server: Self.serverBuilder(router: router, ws: wsConfiguration,
+                                       requestHeadTimeout: configuration.requestHeadTimeout),
             configuration: ApplicationConfiguration(
                 address: .hostname(configuration.host, port: configuration.port),
                 availableConnectionsDelegate: configuration.maxOpenConnections > 0
@@ -59,6 +60,18 @@ public final class RPCServer: Sendable {
             // Wake anyone waiting for a port that will never be bound (the bind failed).
             await port.set(0)
             throw error
+        }
+    }
+
+    /// HTTP/1 with the WebSocket upgrade, each connection behind a `RequestHeadDeadline`.
+    private static func serverBuilder(router: Router<BasicWebSocketRequestContext>, ws: WebSocketServerConfiguration,
+                                      requestHeadTimeout: Double) -> HTTPServerBuilder {
+        let webSocketResponder = router.buildResponder()
+        let deadline = TimeAmount.milliseconds(Int64(max(0.001, requestHeadTimeout) * 1_000))
+        return HTTPServerBuilder { responder in
+            RequestHeadDeadline(inner: HTTP1WebSocketUpgradeChannel(responder: responder, webSocketResponder: webSocketResponder,
+                                                                    configuration: .init(ws: ws)),
+                                deadline: deadline)
         }
     }
 

@@ -23,6 +23,9 @@ public struct RPCServerConfiguration: Sendable, Hashable {
     public var queryTimeBudget: Double
     /// `unsafe`: serve `dial_seeds`, `dial_peers`, `unsafe_flush_mempool`.
     public var unsafe: Bool
+    /// Seconds a new connection has to send its first request head before it is closed (CometBFT's
+    /// server read timeout is 10 s): silent sockets cannot hold the connection limit.
+    public var requestHeadTimeout: Double = 10
 
     public init(host: String = "127.0.0.1", port: Int = 26657, maxBodyBytes: Int = 1_000_000,
                 maxOpenConnections: Int = 900, maxBatch: Int = 10, maxSubscriptionClients: Int = 100,
