@@ -14,7 +14,8 @@ import Testing
 struct EvidenceLocalnetTests {
     @Test("a duplicate vote sent to one node is committed once; the staking app slashes and jails the signer")
     func doubleSignIsSlashedAndJailed() async throws {
-        let net = try Localnet(extraArguments: ["--proxy-app", "staking"])
+        // Power 100 each: the default 5% slash of 100 is 5 (of 10 it would round down to 0).
+        let net = try Localnet(extraArguments: ["--proxy-app", "staking", "--power", "100,100,100,100"])
         defer { net.shutdown() }
         try net.startAll()
         #expect(await net.wait { (0..<4).allSatisfy { net.height($0) >= 3 } })
@@ -67,8 +68,12 @@ struct EvidenceLocalnetTests {
         #expect(await net.wait { (0..<3).allSatisfy { net.height($0) >= height + 3 } }, "the other three go on")
 
         let results = try #require(await net.rpc(0, "block_results?height=\(height)"))
-        let events = (results["finalize_block_events"] as? [[String: Any]] ?? []).compactMap { $0["type"] as? String }
+        let blockEvents = results["finalize_block_events"] as? [[String: Any]] ?? []
+        let events = blockEvents.compactMap { $0["type"] as? String }
         #expect(events.contains("slash") && events.contains("jail"), "events at \(height): \(events)")
+        let slash = blockEvents.first { ($0["type"] as? String) == "slash" }?["attributes"] as? [[String: Any]] ?? []
+        let amount = slash.first { ($0["key"] as? String) == "amount" }?["value"] as? String
+        #expect(amount == "5", "5% of node3's 100 is burned: \(slash)")
         let before = await Self.validatorAddresses(net, height: height + 1)
         let after = await Self.validatorAddresses(net, height: height + 2)
         #expect(before.contains(offender.description), "still bonded the height after: \(before)")
