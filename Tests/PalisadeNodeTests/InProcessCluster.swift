@@ -18,7 +18,7 @@ final class InProcessCluster: @unchecked Sendable {
         var id: String
         var key: Ed25519PrivateKey
         var directory: String
-        var store: InMemoryChainStore
+        var store: MemoryChainStore
         var app: KVStoreApplication
         var driver: ConsensusDriver?
         var mempool: Mempool?
@@ -43,7 +43,7 @@ final class InProcessCluster: @unchecked Sendable {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             try PrivValidatorKey(privateKey: key).jsonData()
                 .write(to: URL(fileURLWithPath: directory + "/priv_validator_key.json"))
-            members.append(Member(id: "node\(index)", key: key, directory: directory, store: InMemoryChainStore(),
+            members.append(Member(id: "node\(index)", key: key, directory: directory, store: MemoryChainStore(),
                                   app: KVStoreApplication()))
             genesisValidators.append(GenesisValidator(publicKey: key.publicKey, power: powers?[index] ?? 10))
         }

@@ -26,10 +26,10 @@ extension ConsensusDriver {
             switch message {
             case .proposal(let proposal):
                 try await gossipProposal(proposal)
-                try await feed(.proposal(proposal, now: WallClock.now()))
+                try await feed(.proposal(proposal, now: clock.now()))
             case .vote(let vote):
                 try await gossip(.vote(vote))
-                try await feed(.vote(vote, now: WallClock.now()))
+                try await feed(.vote(vote, now: clock.now()))
             default:
                 break
             }

@@ -76,16 +76,7 @@ extension ConsensusDriver {
     /// CometBFT waits `timeout_commit` after a decision so the next block's LastCommit carries
     /// the late precommits too.
     private func scheduleNextHeight() {
-        let height = chain.nextHeight
-        let delay = config.timeoutCommit
-        guard delay > 0 else {
-            enqueue(.startHeight(height))
-            return
-        }
-        Task { [weak self] in
-            try? await Task.sleep(for: .milliseconds(delay))
-            self?.enqueue(.startHeight(height))
-        }
+        clock.schedule(.startHeight(chain.nextHeight), afterMilliseconds: config.timeoutCommit, for: self)
     }
 
     /// Begins `chain.nextHeight` (paper L10). The core logs the start as the WAL's marker for the
@@ -100,9 +91,9 @@ extension ConsensusDriver {
             core = ConsensusState(chainID: chainID, validatorAddress: signer?.address, config: config)
         }
         let start = HeightStart(height: height, validators: chain.validators, lastBlockTime: chain.lastBlockTime,
-                                now: WallClock.now())
+                                now: clock.now())
         try await feed(.startHeight(start))
-        for peer in peers.keys { await flush(to: peer) }
+        for peer in peers.keys.sorted() { await flush(to: peer) }
     }
 
     func resetHeightCaches() {

@@ -69,11 +69,7 @@ extension ConsensusDriver {
     }
 
     private func schedule(_ timeout: Timeout) {
-        let delay = max(0, timeout.duration)
-        Task { [weak self] in
-            try? await Task.sleep(for: .milliseconds(delay))
-            self?.enqueue(.timeout(timeout))
-        }
+        clock.schedule(.timeout(timeout), afterMilliseconds: max(0, timeout.duration), for: self)
     }
 
     /// The signer persists before it returns (DESIGN §5 rule 1). A refusal during WAL replay is
@@ -92,7 +88,7 @@ extension ConsensusDriver {
         if replaying {
             deferred.sends.append(.vote(signed))
         } else {
-            try feedOwn(.vote(signed, now: WallClock.now()))
+            try feedOwn(.vote(signed, now: clock.now()))
             try await gossip(.vote(signed))
         }
     }
@@ -111,7 +107,7 @@ extension ConsensusDriver {
         if replaying {
             deferred.sends.append(.proposal(signed))
         } else {
-            try feedOwn(.proposal(signed, now: WallClock.now()))
+            try feedOwn(.proposal(signed, now: clock.now()))
             try await gossipProposal(signed)
         }
     }

@@ -13,7 +13,7 @@ extension ConsensusDriver {
             view.sent.insert(entry.digest)
             peers[origin] = view
         }
-        for peer in peers.keys { await flush(to: peer) }
+        for peer in peers.keys.sorted() { await flush(to: peer) }
     }
 
     /// Sends `peer` every current-height message it has not been sent, if it is at our height.

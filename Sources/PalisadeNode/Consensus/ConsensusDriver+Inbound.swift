@@ -71,7 +71,7 @@ extension ConsensusDriver {
         }
         if vote.height == core.height { try await gossip(.vote(vote), from: peer) }
         observer.publish(.vote(vote))
-        try await feed(.vote(vote, now: WallClock.now()))
+        try await feed(.vote(vote, now: clock.now()))
     }
 
     /// Proposals must be signed by the proposer of their (height, round).
@@ -94,7 +94,7 @@ extension ConsensusDriver {
         proposals[proposal.blockID.partSetHeader] = proposal
         _ = blocks.expect(proposal)
         try await gossip(.proposal(proposal), from: peer)
-        try await feed(.proposal(proposal, now: WallClock.now()))
+        try await feed(.proposal(proposal, now: clock.now()))
         if let block = blocks.block(proposal.blockID) { try await judge(block, proposal: proposal) }
     }
 
@@ -116,7 +116,7 @@ extension ConsensusDriver {
             logger.warning("proposed block does not decode", metadata: ["reason": "\(reason)"])
             if let proposal = proposals[header] {
                 try await feed(.proposalValidity(height: height, round: proposal.round, blockID: proposal.blockID,
-                                                 valid: false, now: WallClock.now()))
+                                                 valid: false, now: clock.now()))
             }
         case let .completed(header, block):
             try await gossip(.blockPart(height: height, round: round, part: part), from: peer)
@@ -161,6 +161,6 @@ extension ConsensusDriver {
                                                             "round": "\(proposal.round)", "reason": "\(reason)"])
         }
         try await feed(.proposalValidity(height: proposal.height, round: proposal.round, blockID: proposal.blockID,
-                                         valid: valid, now: WallClock.now()))
+                                         valid: valid, now: clock.now()))
     }
 }

@@ -45,7 +45,7 @@ extension ConsensusDriver {
         validityAsked.insert(blockID)
         logger.debug("proposing", metadata: ["height": "\(height)", "round": "\(round)", "txs": "\(block.data.txs.count)",
                                              "evidence": "\(block.evidence.count)"])
-        try await feed(.proposalValue(height: height, round: round, blockID: blockID, now: WallClock.now()))
+        try await feed(.proposalValue(height: height, round: round, blockID: blockID, now: clock.now()))
     }
 
     /// The previous height's commit with every precommit heard so far (the core keeps adding

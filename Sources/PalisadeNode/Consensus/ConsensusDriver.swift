@@ -36,10 +36,11 @@ public actor ConsensusDriver {
     let executor: BlockExecutor
     let store: any ChainStore
     let app: any Application
-    let wal: ConsensusWAL
+    let wal: any ConsensusLog
+    let clock: any RuntimeClock
     let observer: NodeObserver
     let evidence: EvidencePool
-    var signer: FilePrivValidator?
+    var signer: (any ConsensusSigner)?
 
     /// The state after the last committed block: the next block builds on it.
     var chain: ChainState
@@ -67,9 +68,13 @@ public actor ConsensusDriver {
     private let events: AsyncStream<Event>
     private let continuation: AsyncStream<Event>.Continuation
 
-    init(chainID: String, state: ChainState, config: TimeoutConfig, signer: FilePrivValidator?, wal: ConsensusWAL,
-         store: any ChainStore, app: any Application, mempool: Mempool, evidence: EvidencePool,
-         network: any PeerNetwork, observer: NodeObserver, logger: Logger) {
+    /// Everything outside the process arrives through the ports: `clock`, `network`, `wal`,
+    /// `store`, `signer` and `app`. The node wires real ones; the simulator wires virtual time,
+    /// its faulty network and storage whose crash loses what was not synced.
+    public init(chainID: String, state: ChainState, config: TimeoutConfig, signer: (any ConsensusSigner)?,
+                wal: any ConsensusLog, store: any ChainStore, app: any Application, mempool: Mempool,
+                evidence: EvidencePool, network: any PeerNetwork, clock: any RuntimeClock = SystemClock(),
+                observer: NodeObserver, logger: Logger) {
         self.chainID = chainID
         self.chain = state
         self.config = config
@@ -80,6 +85,7 @@ public actor ConsensusDriver {
         self.mempool = mempool
         self.evidence = evidence
         self.network = network
+        self.clock = clock
         self.observer = observer
         self.logger = logger
         self.executor = BlockExecutor(app: app, store: store)
@@ -101,15 +107,28 @@ public actor ConsensusDriver {
     /// Replays the WAL, then handles events until `stop`. Throws a `NodeError` when the node must
     /// halt (app failure, app hash mismatch, storage failure); nothing is signed after that.
     public func run() async throws {
-        try await boot()
+        try await start()
         for await event in events {
             try await handle(event)
-            try await announceIfChanged()
         }
         stopped = true
     }
 
-    private func handle(_ event: Event) async throws {
+    /// Replays the WAL and begins the height after the last stored block. `run` calls it; a
+    /// caller that delivers events itself (the simulator) calls it once, then `handle`.
+    public func start() async throws {
+        try await boot()
+        try await announceIfChanged()
+    }
+
+    /// Handles one event to completion, app calls included, then tells peers if our round
+    /// state changed. Throws a `NodeError` when the node must halt.
+    public func handle(_ event: Event) async throws {
+        try await dispatch(event)
+        try await announceIfChanged()
+    }
+
+    private func dispatch(_ event: Event) async throws {
         switch event {
         case let .peerMessage(peer, channel, bytes):
             try await receive(bytes, channel: channel, from: peer)
@@ -122,7 +141,7 @@ public actor ConsensusDriver {
         case .peerDisconnected(let peer):
             peers[peer] = nil
         case .timeout(let timeout):
-            try await feed(.timeout(timeout, now: WallClock.now()))
+            try await feed(.timeout(timeout, now: clock.now()))
         case .startHeight(let height):
             guard height == chain.nextHeight, height > core.height else { return }
             try await startHeight()

@@ -7,7 +7,7 @@ import PalisadeTypes
 /// `Handshaker`): ask the app where it is with Info, run InitChain on a fresh chain, and replay
 /// stored blocks the app has not committed. The app may be behind the store (it crashed before
 /// its Commit, or it is a new app process), never ahead.
-struct Handshake: Sendable {
+public struct Handshake: Sendable {
     static let softwareVersion = "0.38.0-palisade"
     static let blockProtocol: UInt64 = 11
     static let p2pProtocol: UInt64 = 8
@@ -17,8 +17,15 @@ struct Handshake: Sendable {
     let genesis: GenesisDoc
     let logger: Logger
 
+    public init(app: any Application, store: any ChainStore, genesis: GenesisDoc, logger: Logger) {
+        self.app = app
+        self.store = store
+        self.genesis = genesis
+        self.logger = logger
+    }
+
     /// The state consensus starts from.
-    func run() async throws -> ChainState {
+    public func run() async throws -> ChainState {
         let info: InfoResponse
         do {
             info = try await app.info(InfoRequest(version: Self.softwareVersion, blockVersion: Self.blockProtocol,

@@ -1,12 +1,13 @@
 import PalisadeABCI
 import PalisadeCrypto
-@testable import PalisadeNode
 import PalisadeState
 import PalisadeTypes
 import Synchronization
 
-/// A `ChainStore` in memory, for driving several nodes in one test process.
-final class InMemoryChainStore: ChainStore {
+/// A `ChainStore` in memory: for the simulator and for tests that drive several nodes in one
+/// process. Each call is one atomic step, as `BlockStore`'s transactions are, so a simulated crash
+/// between calls leaves it exactly as a crash leaves the SQLite store.
+public final class MemoryChainStore: ChainStore {
     private struct Contents {
         var initial: ChainState?
         var states: [Int64: ChainState] = [:]
@@ -21,15 +22,17 @@ final class InMemoryChainStore: ChainStore {
 
     private let contents = Mutex(Contents())
 
-    func latestState() throws -> ChainState? {
+    public init() {}
+
+    public func latestState() throws -> ChainState? {
         contents.withLock { $0.latest == 0 ? $0.initial : $0.states[$0.latest] }
     }
 
-    func saveInitialState(_ state: ChainState) throws {
+    public func saveInitialState(_ state: ChainState) throws {
         contents.withLock { $0.initial = state }
     }
 
-    func saveHeight(block: Block, blockID: BlockID, seenCommit: Commit, state: ChainState,
+    public func saveHeight(block: Block, blockID: BlockID, seenCommit: Commit, state: ChainState,
                     response: FinalizeBlockResponse) throws {
         let height = block.header.height
         contents.withLock {
@@ -46,25 +49,25 @@ final class InMemoryChainStore: ChainStore {
         }
     }
 
-    func block(at height: Int64) throws -> Block? { contents.withLock { $0.blocks[height] } }
+    public func block(at height: Int64) throws -> Block? { contents.withLock { $0.blocks[height] } }
 
-    func decidedCommit(at height: Int64) throws -> Commit? {
+    public func decidedCommit(at height: Int64) throws -> Commit? {
         contents.withLock { $0.blocks[height + 1]?.lastCommit ?? $0.seenCommits[height] }
     }
 
-    func finalizeBlockResponse(at height: Int64) throws -> FinalizeBlockResponse? {
+    public func finalizeBlockResponse(at height: Int64) throws -> FinalizeBlockResponse? {
         contents.withLock { $0.responses[height] }
     }
 
-    func validators(at height: Int64) throws -> ValidatorSet? { contents.withLock { $0.validators[height] } }
+    public func validators(at height: Int64) throws -> ValidatorSet? { contents.withLock { $0.validators[height] } }
 
-    func isEvidenceCommitted(hash: Bytes) throws -> Bool { contents.withLock { $0.committedEvidence.contains(hash) } }
+    public func isEvidenceCommitted(hash: Bytes) throws -> Bool { contents.withLock { $0.committedEvidence.contains(hash) } }
 
-    func savePendingEvidence(_ evidence: DuplicateVoteEvidence) throws {
+    public func savePendingEvidence(_ evidence: DuplicateVoteEvidence) throws {
         contents.withLock { $0.pendingEvidence[evidence.hash()] = evidence }
     }
 
-    func pendingEvidence() throws -> [DuplicateVoteEvidence] {
+    public func pendingEvidence() throws -> [DuplicateVoteEvidence] {
         contents.withLock {
             $0.pendingEvidence.values.sorted {
                 $0.height != $1.height ? $0.height < $1.height : $0.hash().lexicographicallyPrecedes($1.hash())
@@ -72,9 +75,9 @@ final class InMemoryChainStore: ChainStore {
         }
     }
 
-    func removePendingEvidence(hashes: [Bytes]) throws {
+    public func removePendingEvidence(hashes: [Bytes]) throws {
         contents.withLock { for hash in hashes { $0.pendingEvidence[hash] = nil } }
     }
 
-    var latestHeight: Int64 { contents.withLock { $0.latest } }
+    public var latestHeight: Int64 { contents.withLock { $0.latest } }
 }

@@ -1,0 +1,22 @@
+import PalisadeConsensus
+import PalisadeStorage
+
+/// The consensus write-ahead log as the runtime uses it (DESIGN §5 rule 2): append, then `sync`
+/// before anything the appended input caused leaves the process. `ConsensusWAL` is the file; the
+/// simulator's log keeps appended and synced records apart, and its crash loses exactly the
+/// records that were not synced.
+public protocol ConsensusLog: AnyObject {
+    var path: String { get }
+    /// A note about damage repaired when the log was opened, for the operator.
+    var recoveryNote: String? { get }
+    func append(_ entry: WALEntry) throws(WALError)
+    func sync() throws(WALError)
+    /// What to replay when (re)starting `height`: everything after the `endHeight(height - 1)` marker.
+    func inputs(forHeight height: Int64) throws(WALError) -> [Input]
+}
+
+extension ConsensusLog {
+    public func append(_ input: Input) throws(WALError) { try append(.input(input)) }
+}
+
+extension ConsensusWAL: ConsensusLog {}

@@ -1,0 +1,18 @@
+import PalisadeCrypto
+import PalisadeStorage
+import PalisadeTypes
+
+/// The validator's key behind its double-sign guard (DESIGN §5 rule 1): the runtime's only way to
+/// sign. The guard's rules are `LastSignState`'s; an implementation adds where the state lives and
+/// must make it durable before it returns a signature. `FilePrivValidator` keeps it in
+/// `priv_validator_state.json`; the simulator keeps it in memory that its crashes never lose.
+public protocol ConsensusSigner: Sendable {
+    var address: Address { get }
+    /// The last (height, round, step) signed, with its sign bytes and signature: what a refusal
+    /// is measured against, and what the runtime rebuilds the message it did sign from.
+    var lastSignState: LastSignState { get }
+    mutating func signVote(_ vote: Vote, chainID: String) throws(FilePrivValidatorError) -> Vote
+    mutating func signProposal(_ proposal: Proposal, chainID: String) throws(FilePrivValidatorError) -> Proposal
+}
+
+extension FilePrivValidator: ConsensusSigner {}
