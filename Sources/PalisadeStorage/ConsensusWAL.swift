@@ -104,6 +104,11 @@ public final class ConsensusWAL {
     /// The inputs to replay when (re)starting `height`: everything after the `endHeight(height - 1)`
     /// marker. A log with no markers at all (the node's first height) replays from the beginning.
     public func inputs(forHeight height: Int64) throws(WALError) -> [Input] {
+        try entries(forHeight: height).compactMap { if case let .input(input) = $0 { input } else { nil } }
+    }
+
+    /// As `inputs(forHeight:)`, with the block parts logged among them, in log order.
+    public func entries(forHeight height: Int64) throws(WALError) -> [WALEntry] {
         let entries = try readAll()
         let start: Int
         if let marker = entries.lastIndex(of: .endHeight(height - 1)) {
@@ -113,7 +118,7 @@ public final class ConsensusWAL {
         } else {
             throw .missingEndHeight(path: path, height: height - 1)
         }
-        return entries[start...].compactMap { if case let .input(input) = $0 { input } else { nil } }
+        return Array(entries[start...])
     }
 
     /// Re-reads the file; damage that appeared since opening is reported, never truncated here.

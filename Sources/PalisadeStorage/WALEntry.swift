@@ -11,6 +11,10 @@ public enum WALEntry: Sendable, Hashable {
     /// Height `height` is decided and its block stored: a restart at `height + 1` replays only
     /// what follows this marker (CometBFT's `EndHeightMessage`).
     case endHeight(Int64)
+    /// A verified part of a proposed block of the current height. Not a consensus input: it is
+    /// logged (synced with the next input) so that a block the core judges, prevotes for or
+    /// decides can be rebuilt after a crash, as CometBFT logs block parts.
+    case blockPart(height: Int64, round: Int32, part: Part)
 }
 
 /// The payload encoding, version 1 (WAL-FORMAT.md). One kind byte, then fixed-width fields;
@@ -21,6 +25,7 @@ extension WALEntry {
     private enum Kind: UInt8 {
         case startHeight = 1, proposal = 2, proposalValidity = 3, proposalValue = 4, vote = 5, timeout = 6
         case endHeight = 0x10
+        case blockPart = 0x11
     }
 
     public func encoded() -> Bytes {
@@ -30,6 +35,11 @@ extension WALEntry {
         case let .endHeight(height):
             w.u8(Kind.endHeight.rawValue)
             w.i64(height)
+        case let .blockPart(height, round, part):
+            w.u8(Kind.blockPart.rawValue)
+            w.i64(height)
+            w.i32(round)
+            w.lengthPrefixed(CanonicalEncoding.encode(part.proto))
         case let .input(input):
             switch input {
             case let .startHeight(start):
@@ -83,6 +93,11 @@ extension WALEntry {
         switch kind {
         case .endHeight:
             self = .endHeight(try r.i64("end_height.height"))
+        case .blockPart:
+            let height = try r.i64("block_part.height")
+            let round = try r.i32("block_part.round")
+            let part = try r.decoded("block_part.part") { bytes throws(DecodingError) in try Part(protobuf: bytes) }
+            self = .blockPart(height: height, round: round, part: part)
         case .startHeight:
             let height = try r.i64("start_height.height")
             let validators = try r.decoded("start_height.validators") { bytes throws(DecodingError) in try ValidatorSet(protobuf: bytes) }

@@ -92,13 +92,18 @@ final class InProcessCluster: @unchecked Sendable {
         for index in members.indices { try await start(index) }
     }
 
-    /// Stops a member as a crash would: its tasks end, its files stay, its memory is lost.
-    func crash(_ index: Int) async {
+    /// Stops a member as a crash between two events would: its task is cancelled after the
+    /// event in hand (nothing queued behind it is handled), its files and store stay, its memory
+    /// is lost. `freshApp` loses the in-memory app's state too, so the handshake finds the app at
+    /// height 0 and replays every stored block (an app behind the store by any amount).
+    func crash(_ index: Int, freshApp: Bool = false) async {
         network.detach(members[index].id)
+        members[index].task?.cancel()
         members[index].driver?.stop()
         _ = await members[index].task?.result
         members[index].driver = nil
         members[index].task = nil
+        if freshApp { members[index].app = KVStoreApplication() }
     }
 
     func stopAll(removeFiles: Bool = true) async {

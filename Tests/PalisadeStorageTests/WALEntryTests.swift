@@ -7,7 +7,10 @@ import Testing
 @Suite("WAL entry encoding: every input round-trips, bad bytes are errors")
 struct WALEntryTests {
     @Test func everyInputCaseRoundTrips() throws {
-        let entries = try Fixture.everyInput().map(WALEntry.input) + [.endHeight(0), .endHeight(41)]
+        let parts = PartSet(data: Array(repeating: 7, count: 100_000))
+        let logged = (0..<parts.total).compactMap { parts.part(at: $0) }.map { WALEntry.blockPart(height: 3, round: 1, part: $0) }
+        #expect(logged.count == 2)
+        let entries = try Fixture.everyInput().map(WALEntry.input) + [.endHeight(0), .endHeight(41)] + logged
         for entry in entries {
             let encoded = entry.encoded()
             #expect(try WALEntry(encoded: encoded) == entry, "\(entry)")

@@ -3,23 +3,37 @@ import PalisadeStorage
 import PalisadeTypes
 
 /// Start-up: replay what the WAL holds for the height we are on through the normal `feed` path
-/// (DESIGN §5 rule 2), then release what replay held back.
+/// (DESIGN §5 rule 2), rebuild the proposed blocks from their logged parts, offer everything held
+/// for the height to peers again, then release what replay held back.
 extension ConsensusDriver {
     func boot() async throws {
         if let note = wal.recoveryNote { logger.warning("WAL recovered", metadata: ["note": "\(note)"]) }
         let height = chain.nextHeight
-        let logged = try walInputs(forHeight: height)
-        guard case .startHeight? = logged.first else {
+        let logged = try walEntries(forHeight: height)
+        guard logged.contains(where: { if case .input(.startHeight) = $0 { true } else { false } }) else {
             logger.info("starting height", metadata: ["height": "\(height)"])
             try await startHeight()
             return
         }
         logger.notice("replaying WAL", metadata: ["height": "\(height)", "entries": "\(logged.count)"])
         replaying = true
-        for input in logged {
-            try await feed(input)
+        var parts: [(round: Int32, part: Part)] = []
+        var inputs: [Input] = []
+        for entry in logged {
+            switch entry {
+            case let .blockPart(partHeight, round, part) where partHeight == height:
+                parts.append((round, part))
+            case .input(let input):
+                inputs.append(input)
+                noteReplayed(input)
+                try await feed(input)
+            case .blockPart, .endHeight:
+                break
+            }
         }
         replaying = false
+        rebuildBlocks(from: parts)
+        try await reoffer(inputs)
         let held = deferred
         deferred = Deferred()
         for message in held.sends {
@@ -35,29 +49,92 @@ extension ConsensusDriver {
             }
         }
         for request in held.proposalRequests {
-            let answered = logged.contains {
+            let answered = inputs.contains {
                 if case let .proposalValue(h, r, _, _) = $0 { return h == request.height && r == request.round }
                 return false
             }
             if !answered { try await propose(height: request.height, round: request.round) }
         }
+        try await resumeAfterReplay()
     }
 
-    /// The store is the authority on what was committed: a crash between saving block h and
-    /// writing the WAL's end-of-height marker leaves the marker missing, so it is written now.
-    private func walInputs(forHeight height: Int64) throws -> [Input] {
+    /// What the shell keeps beside the core for a replayed input: the proposals it names, and
+    /// which blocks were already judged (our own, or with a logged verdict).
+    private func noteReplayed(_ input: Input) {
+        switch input {
+        case .proposal(let proposal, _):
+            proposals[proposal.blockID.partSetHeader] = proposal
+        case let .proposalValidity(_, _, blockID, _, _), let .proposalValue(_, _, blockID, _):
+            validityAsked.insert(blockID)
+        default:
+            break
+        }
+    }
+
+    /// Every block whose proposal we hold and whose parts the WAL kept, decoded again.
+    private func rebuildBlocks(from parts: [(round: Int32, part: Part)]) {
+        for proposal in proposals.values.sorted(by: { $0.round < $1.round }) where blocks.block(proposal.blockID) == nil {
+            _ = blocks.expect(proposal)
+        }
+        for (round, part) in parts {
+            guard case let .completed(header, block) = blocks.add(part, round: round),
+                  let proposal = proposals[header], block.blockID == proposal.blockID else { continue }
+            blocks.insert(block, id: proposal.blockID)
+        }
+    }
+
+    /// Peers may have lost what we sent before the crash (they may have crashed too): the
+    /// height's proposals with their blocks' parts, then its votes, ours included byte for
+    /// byte, go back into the relay set, which sends each peer at our height what it lacks.
+    private func reoffer(_ inputs: [Input]) async throws {
+        for proposal in proposals.values.sorted(by: { ($0.round, $0.blockID.hash.upperHex) < ($1.round, $1.blockID.hash.upperHex) }) {
+            try await gossipProposal(proposal)
+        }
+        for input in inputs {
+            if case .vote(let vote, _) = input, vote.height == core.height { try await gossip(.vote(vote)) }
+        }
+    }
+
+    /// A decision replay reached before the block was rebuilt is executed now; proposals whose
+    /// block is complete but which the log shows no verdict for are judged.
+    private func resumeAfterReplay() async throws {
+        if let decision = pendingDecision, let block = blocks.block(decision.blockID) {
+            pendingDecision = nil
+            try await commitDecided(block, decision: decision)
+            return
+        }
+        for proposal in proposals.values.sorted(by: { $0.round < $1.round })
+        where !validityAsked.contains(proposal.blockID) {
+            if let block = blocks.block(proposal.blockID) { try await judge(block, proposal: proposal) }
+        }
+    }
+
+    /// The store is the authority on what was committed. A crash between saving block h and
+    /// writing the WAL's end-of-height marker leaves the marker missing, and a log without any
+    /// marker can hold a height the store has already passed: either way the marker is written
+    /// now and nothing of the older height is replayed.
+    private func walEntries(forHeight height: Int64) throws -> [WALEntry] {
         do {
-            return try wal.inputs(forHeight: height)
+            let entries = try wal.entries(forHeight: height)
+            let start = entries.lazy.compactMap { entry -> Int64? in
+                if case .input(.startHeight(let start)) = entry { start.height } else { nil }
+            }.first
+            guard let start, start != height else { return entries }
+            logger.warning("WAL holds another height than the store's next; closing it",
+                           metadata: ["wal_height": "\(start)", "height": "\(height)"])
+            return try closeHeight(height - 1)
         } catch .missingEndHeight {
-            do {
-                try wal.append(.endHeight(height - 1))
-                try wal.sync()
-                return try wal.inputs(forHeight: height)
-            } catch {
+            do { return try closeHeight(height - 1) } catch {
                 throw NodeError.storage("WAL \(wal.path): \(error)")
             }
         } catch {
             throw NodeError.storage("reading WAL \(wal.path): \(error)")
         }
+    }
+
+    private func closeHeight(_ height: Int64) throws(WALError) -> [WALEntry] {
+        try wal.append(.endHeight(height))
+        try wal.sync()
+        return try wal.entries(forHeight: height + 1)
     }
 }

@@ -18,7 +18,11 @@ extension ConsensusDriver {
         try await commitDecided(block, decision: decision)
     }
 
+    /// The decided block is durable (its parts synced in the WAL) before FinalizeBlock, as
+    /// CometBFT stores the block before executing it: a node that halts or crashes during
+    /// execution rebuilds the block from its WAL and finishes the height when it comes back.
     func commitDecided(_ block: Block, decision: Decision) async throws {
+        try syncLog()
         try await apply(block, blockID: decision.blockID, commit: decision.commit)
         scheduleNextHeight()
     }

@@ -58,6 +58,21 @@ extension ConsensusDriver {
         }
     }
 
+    /// A verified part of a proposed block, appended to the WAL without a sync of its own: the
+    /// next persisted input (a validity verdict, a vote, our proposal's value) syncs it, and
+    /// nothing that relies on the block happens before that sync (DESIGN §5 rule 2).
+    func logPart(height: Int64, round: Int32, part: Part) throws {
+        guard !replaying else { return }
+        do { try wal.append(.blockPart(height: height, round: round, part: part)) } catch {
+            throw NodeError.storage("WAL \(wal.path): \(error)")
+        }
+    }
+
+    /// Makes everything appended so far durable: a decided block's parts before it is executed.
+    func syncLog() throws {
+        do { try wal.sync() } catch { throw NodeError.storage("WAL \(wal.path): \(error)") }
+    }
+
     /// Our own message, into the WAL before it leaves (DESIGN §5 rule 2, as CometBFT's
     /// `WriteSync` of its own messages). Without it a crash just after sending restarts a core
     /// that does not know it voted: it then asks the signer for a different vote (nil, say, after
@@ -83,8 +98,14 @@ extension ConsensusDriver {
             self.signer = signer
         } catch {
             try refused(error, what: "\(vote.type) h=\(vote.height) r=\(vote.round)")
+            if let earlier = signedEarlier(vote, refusal: error) { try await send(earlier) }
             return
         }
+        try await send(signed)
+    }
+
+    /// Our signed vote goes into the WAL, then to peers, then back to the core as an input.
+    private func send(_ signed: Vote) async throws {
         if replaying {
             deferred.sends.append(.vote(signed))
         } else {
@@ -103,6 +124,10 @@ extension ConsensusDriver {
             try refused(error, what: "proposal h=\(proposal.height) r=\(proposal.round)")
             return
         }
+        try await send(signed)
+    }
+
+    private func send(_ signed: Proposal) async throws {
         proposals[signed.blockID.partSetHeader] = signed
         if replaying {
             deferred.sends.append(.proposal(signed))
@@ -135,5 +160,28 @@ extension ConsensusDriver {
             guard let part = parts.part(at: index) else { continue }
             try await gossip(.blockPart(height: proposal.height, round: proposal.round, part: part))
         }
+    }
+}
+
+extension ConsensusDriver {
+    /// The vote the signer already signed at `vote`'s (height, round, step), rebuilt from its
+    /// record, when it refused `vote` for conflicting with it. The core asked for something else
+    /// because it forgot what we signed (a crash between the signer's write and the WAL's, or a
+    /// lost WAL tail); staying silent would cost the round, and at a full restart could stall
+    /// the height, while sending what was signed is exactly as safe as the first time.
+    func signedEarlier(_ vote: Vote, refusal: FilePrivValidatorError) -> Vote? {
+        guard case .refused(.conflictingData) = refusal, let signer,
+              let index = core.validators?.index(of: signer.address) else { return nil }
+        let record = signer.lastSignState
+        guard record.height == vote.height, record.round == vote.round, record.step == SignStep(vote.type),
+              let signBytes = record.signBytes, let signature = record.signature,
+              let earlier = SignedMessageRecovery.vote(signBytes: signBytes, signature: signature, chainID: chainID,
+                                                       type: vote.type, height: vote.height, round: vote.round,
+                                                       validatorAddress: signer.address,
+                                                       validatorIndex: Int32(index)) else { return nil }
+        logger.notice("sending the vote the signer signed before instead",
+                      metadata: ["height": "\(vote.height)", "round": "\(vote.round)", "type": "\(vote.type)",
+                                 "block": "\(earlier.blockID.hash.upperHex)"])
+        return earlier
     }
 }

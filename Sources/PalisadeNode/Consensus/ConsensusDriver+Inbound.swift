@@ -110,8 +110,10 @@ extension ConsensusDriver {
             // Parts are checked against a signed header, so a bad one is the sender's fault.
             await reject(peer, "invalid block part: \(reason)")
         case .added:
+            try logPart(height: height, round: round, part: part)
             try await gossip(.blockPart(height: height, round: round, part: part), from: peer)
         case let .undecodable(header, reason):
+            try logPart(height: height, round: round, part: part)
             try await gossip(.blockPart(height: height, round: round, part: part), from: peer)
             logger.warning("proposed block does not decode", metadata: ["reason": "\(reason)"])
             if let proposal = proposals[header] {
@@ -119,6 +121,7 @@ extension ConsensusDriver {
                                                  valid: false, now: clock.now()))
             }
         case let .completed(header, block):
+            try logPart(height: height, round: round, part: part)
             try await gossip(.blockPart(height: height, round: round, part: part), from: peer)
             guard let proposal = proposals[header] else { return }
             blocks.insert(block, id: proposal.blockID)

@@ -41,6 +41,12 @@ extension ConsensusDriver {
         let block = BlockBuilder.makeBlock(state: chain, txs: prepared.txs, lastCommit: commit ?? .empty,
                                            evidence: proposedEvidence, time: time, proposerAddress: address)
         let blockID = block.blockID
+        // Our block's parts precede the value in the WAL: after a crash, replay can rebuild and
+        // send the block our signed proposal names.
+        let parts = block.makePartSet()
+        for index in 0..<parts.total {
+            if let part = parts.part(at: index) { try logPart(height: height, round: round, part: part) }
+        }
         blocks.insert(block, id: blockID)
         validityAsked.insert(blockID)
         logger.debug("proposing", metadata: ["height": "\(height)", "round": "\(round)", "txs": "\(block.data.txs.count)",

@@ -55,8 +55,17 @@ public struct Handshake: Sendable {
             throw NodeError.handshake("the app is at height \(appHeight), ahead of this node's store at \(storeHeight); "
                 + "the app's data belongs to another node or chain")
         }
+        if appHeight == 0, storeHeight == 0 {
+            // The store has only the state InitChain gave before the first block, but the app
+            // kept InitChain's result in memory until a Commit that never came (a restart before
+            // the first block): it must be told the genesis again, as CometBFT does whenever an
+            // app reports height 0. The answer replaces the stored initial state.
+            let initial = try await initChain(appVersion: info.appVersion)
+            do { try store.saveInitialState(initial) } catch { throw NodeError.storage("saving the genesis state: \(error)") }
+            return initial
+        }
         if appHeight == storeHeight {
-            if storeHeight > 0, info.lastBlockAppHash != state.appHash {
+            if info.lastBlockAppHash != state.appHash {
                 throw NodeError.appHashMismatch(height: storeHeight, ours: info.lastBlockAppHash, network: state.appHash)
             }
             return state

@@ -11,8 +11,9 @@ public protocol ConsensusLog: AnyObject {
     var recoveryNote: String? { get }
     func append(_ entry: WALEntry) throws(WALError)
     func sync() throws(WALError)
-    /// What to replay when (re)starting `height`: everything after the `endHeight(height - 1)` marker.
-    func inputs(forHeight height: Int64) throws(WALError) -> [Input]
+    /// What to replay when (re)starting `height`: everything after the `endHeight(height - 1)`
+    /// marker (or the whole log when it has no marker at all), inputs and block parts in order.
+    func entries(forHeight height: Int64) throws(WALError) -> [WALEntry]
 }
 
 extension ConsensusLog {

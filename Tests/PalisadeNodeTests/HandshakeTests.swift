@@ -1,0 +1,42 @@
+import Logging
+import PalisadeABCI
+import PalisadeApps
+import PalisadeCrypto
+@testable import PalisadeNode
+import PalisadeTypes
+import Synchronization
+import Testing
+
+@Suite("Handshake with the app")
+struct HandshakeTests {
+    /// CometBFT calls InitChain whenever the app reports height 0. An app that keeps InitChain's
+    /// result in memory until its first Commit (the kvstore, the staking app) has lost it after a
+    /// restart before the first block, though the store already holds the initial state.
+    @Test("InitChain again when the app reports height 0 and the store holds only the initial state")
+    func initChainAgainBeforeTheFirstBlock() async throws {
+        let store = MemoryChainStore()
+        let key = try #require(Ed25519PrivateKey(seed: Array(repeating: 1, count: 32)))
+        let genesis = GenesisDoc(genesisTime: Timestamp(seconds: 1_700_000_000), chainID: "handshake",
+                                 validators: [GenesisValidator(publicKey: key.publicKey, power: 10)])
+        let logger = Logger(label: "handshake")
+        let first = CountingApp()
+        let initial = try await Handshake(app: first, store: store, genesis: genesis, logger: logger).run()
+        #expect(first.initChains.withLock { $0 } == 1)
+        let second = CountingApp()
+        let again = try await Handshake(app: second, store: store, genesis: genesis, logger: logger).run()
+        #expect(second.initChains.withLock { $0 } == 1)
+        #expect(again == initial)
+        #expect(try store.latestState() == initial)
+    }
+}
+
+/// An app at height 0 that counts InitChain calls.
+final class CountingApp: Application, Sendable {
+    let initChains = Mutex(0)
+
+    func initChain(_ request: InitChainRequest) async throws -> InitChainResponse {
+        initChains.withLock { $0 += 1 }
+        return InitChainResponse()
+    }
+}
+
