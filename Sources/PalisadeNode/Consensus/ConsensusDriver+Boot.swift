@@ -16,6 +16,7 @@ extension ConsensusDriver {
             return
         }
         logger.notice("replaying WAL", metadata: ["height": "\(height)", "entries": "\(logged.count)"])
+        reactor.begin(height: height)
         replaying = true
         var parts: [(round: Int32, part: Part)] = []
         var inputs: [Input] = []
@@ -40,10 +41,10 @@ extension ConsensusDriver {
             switch message {
             case .proposal(let proposal):
                 try await gossipProposal(proposal)
-                try await feed(.proposal(proposal, now: clock.now()))
+                try await feed(.proposal(proposal, now: now))
             case .vote(let vote):
                 try await gossip(.vote(vote))
-                try await feed(.vote(vote, now: clock.now()))
+                try await feed(.vote(vote, now: now))
             default:
                 break
             }
@@ -63,9 +64,9 @@ extension ConsensusDriver {
     private func noteReplayed(_ input: Input) {
         switch input {
         case .proposal(let proposal, _):
-            proposals[proposal.blockID.partSetHeader] = proposal
+            _ = blocks.hold(proposal)
         case let .proposalValidity(_, _, blockID, _, _), let .proposalValue(_, _, blockID, _):
-            validityAsked.insert(blockID)
+            _ = blocks.markJudged(blockID)
         default:
             break
         }
@@ -73,21 +74,17 @@ extension ConsensusDriver {
 
     /// Every block whose proposal we hold and whose parts the WAL kept, decoded again.
     private func rebuildBlocks(from parts: [(round: Int32, part: Part)]) {
-        for proposal in proposals.values.sorted(by: { $0.round < $1.round }) where blocks.block(proposal.blockID) == nil {
+        for proposal in blocks.heldProposals where blocks.block(proposal.blockID) == nil {
             _ = blocks.expect(proposal)
         }
-        for (round, part) in parts {
-            guard case let .completed(header, block) = blocks.add(part, round: round),
-                  let proposal = proposals[header], block.blockID == proposal.blockID else { continue }
-            blocks.insert(block, id: proposal.blockID)
-        }
+        for (round, part) in parts { _ = blocks.addAndAdopt(part, round: round) }
     }
 
     /// Peers may have lost what we sent before the crash (they may have crashed too): the
     /// height's proposals with their blocks' parts, then its votes, ours included byte for
     /// byte, go back into the relay set, which sends each peer at our height what it lacks.
     private func reoffer(_ inputs: [Input]) async throws {
-        for proposal in proposals.values.sorted(by: { ($0.round, $0.blockID.hash.upperHex) < ($1.round, $1.blockID.hash.upperHex) }) {
+        for proposal in blocks.heldProposals {
             try await gossipProposal(proposal)
         }
         for input in inputs {
@@ -103,8 +100,7 @@ extension ConsensusDriver {
             try await commitDecided(block, decision: decision)
             return
         }
-        for proposal in proposals.values.sorted(by: { $0.round < $1.round })
-        where !validityAsked.contains(proposal.blockID) {
+        for proposal in blocks.heldProposals where !blocks.wasJudged(proposal.blockID) {
             if let block = blocks.block(proposal.blockID) { try await judge(block, proposal: proposal) }
         }
     }

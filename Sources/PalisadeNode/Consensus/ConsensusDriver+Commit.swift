@@ -95,17 +95,15 @@ extension ConsensusDriver {
             core = ConsensusState(chainID: chainID, validatorAddress: signer?.address, config: config)
         }
         let start = HeightStart(height: height, validators: chain.validators, lastBlockTime: chain.lastBlockTime,
-                                now: clock.now())
+                                now: now)
         try await feed(.startHeight(start))
-        for peer in peers.keys.sorted() { await flush(to: peer) }
+        await transmit(reactor.flushAll())
     }
 
     func resetHeightCaches() {
+        reactor.begin(height: chain.nextHeight)
         blocks.reset()
-        proposals = [:]
-        validityAsked = []
         pendingDecision = nil
-        messages.reset()
         walAhead = []
     }
 }

@@ -109,7 +109,7 @@ extension ConsensusDriver {
         if replaying {
             deferred.sends.append(.vote(signed))
         } else {
-            try feedOwn(.vote(signed, now: clock.now()))
+            try feedOwn(.vote(signed, now: now))
             try await gossip(.vote(signed))
         }
     }
@@ -128,11 +128,11 @@ extension ConsensusDriver {
     }
 
     private func send(_ signed: Proposal) async throws {
-        proposals[signed.blockID.partSetHeader] = signed
+        _ = blocks.hold(signed)
         if replaying {
             deferred.sends.append(.proposal(signed))
         } else {
-            try feedOwn(.proposal(signed, now: clock.now()))
+            try feedOwn(.proposal(signed, now: now))
             try await gossipProposal(signed)
         }
     }

@@ -34,7 +34,7 @@ extension ConsensusDriver {
     func reject(_ peer: String, _ reason: String) async {
         counters.invalidMessages += 1
         logger.warning("disconnecting peer", metadata: ["peer": "\(peer)", "reason": "\(reason)"])
-        peers[peer] = nil
+        reactor.disconnected(peer)
         await network.disconnect(peer: peer, reason: reason)
     }
 
@@ -43,7 +43,7 @@ extension ConsensusDriver {
     private func receive(_ vote: Vote, from peer: String) async throws {
         // Peers relay what we relayed (our own votes included): a copy already held was checked
         // and fed once, so it costs neither a signature check nor a WAL write again.
-        if vote.height == core.height, messages.contains(.vote(vote)) {
+        if vote.height == core.height, reactor.holds(.vote(vote)) {
             counters.staleMessages += 1
             return
         }
@@ -71,7 +71,7 @@ extension ConsensusDriver {
         }
         if vote.height == core.height { try await gossip(.vote(vote), from: peer) }
         observer.publish(.vote(vote))
-        try await feed(.vote(vote, now: clock.now()))
+        try await feed(.vote(vote, now: now))
     }
 
     /// Proposals must be signed by the proposer of their (height, round).
@@ -87,14 +87,12 @@ extension ConsensusDriver {
             await reject(peer, "invalid proposal signature at height \(proposal.height) round \(proposal.round)")
             return
         }
-        guard proposals[proposal.blockID.partSetHeader] == nil else {
+        guard blocks.hold(proposal) else {
             counters.staleMessages += 1
             return
         }
-        proposals[proposal.blockID.partSetHeader] = proposal
-        _ = blocks.expect(proposal)
         try await gossip(.proposal(proposal), from: peer)
-        try await feed(.proposal(proposal, now: clock.now()))
+        try await feed(.proposal(proposal, now: now))
         if let block = blocks.block(proposal.blockID) { try await judge(block, proposal: proposal) }
     }
 
@@ -103,7 +101,8 @@ extension ConsensusDriver {
             counters.staleMessages += 1
             return
         }
-        switch blocks.add(part, round: round) {
+        let (outcome, proposal) = blocks.addAndAdopt(part, round: round)
+        switch outcome {
         case .unexpected, .duplicate:
             counters.staleMessages += 1
         case .invalid(let reason):
@@ -112,19 +111,18 @@ extension ConsensusDriver {
         case .added:
             try logPart(height: height, round: round, part: part)
             try await gossip(.blockPart(height: height, round: round, part: part), from: peer)
-        case let .undecodable(header, reason):
+        case let .undecodable(_, reason):
             try logPart(height: height, round: round, part: part)
             try await gossip(.blockPart(height: height, round: round, part: part), from: peer)
             logger.warning("proposed block does not decode", metadata: ["reason": "\(reason)"])
-            if let proposal = proposals[header] {
+            if let proposal {
                 try await feed(.proposalValidity(height: height, round: proposal.round, blockID: proposal.blockID,
-                                                 valid: false, now: clock.now()))
+                                                 valid: false, now: now))
             }
-        case let .completed(header, block):
+        case let .completed(_, block):
             try logPart(height: height, round: round, part: part)
             try await gossip(.blockPart(height: height, round: round, part: part), from: peer)
-            guard let proposal = proposals[header] else { return }
-            blocks.insert(block, id: proposal.blockID)
+            guard let proposal else { return }
             observer.publish(.completeProposal(height: height, round: proposal.round, blockID: proposal.blockID))
             try await judge(block, proposal: proposal)
         }
@@ -133,12 +131,12 @@ extension ConsensusDriver {
     /// `valid(v)`: the block must follow from our state and the app must accept it. The verdict
     /// goes to the core as an input, logged like any other.
     func judge(_ block: Block, proposal: Proposal) async throws {
-        if let decision = pendingDecision, decision.blockID == proposal.blockID {
+        if let decision = pendingDecision, decision.blockID == proposal.blockID, block.blockID == decision.blockID {
             pendingDecision = nil
             try await commitDecided(block, decision: decision)
             return
         }
-        guard validityAsked.insert(proposal.blockID).inserted else { return }
+        guard blocks.markJudged(proposal.blockID) else { return }
         var valid = block.blockID == proposal.blockID
         var reason = valid ? "" : "block does not hash to the proposed ID"
         if valid {
@@ -164,6 +162,6 @@ extension ConsensusDriver {
                                                             "round": "\(proposal.round)", "reason": "\(reason)"])
         }
         try await feed(.proposalValidity(height: proposal.height, round: proposal.round, blockID: proposal.blockID,
-                                         valid: valid, now: clock.now()))
+                                         valid: valid, now: now))
     }
 }

@@ -6,7 +6,7 @@ import PalisadeTypes
 extension ConsensusDriver {
     /// True while peers report heights we have not stored: we are being sent decided blocks.
     func isCatchingUp() -> Bool {
-        peers.values.contains { ($0.round?.lastStoredHeight ?? 0) > chain.lastBlockHeight + 1 }
+        reactor.peersAhead(of: chain.lastBlockHeight)
     }
 
     func roundStateSummary() -> RoundStateSummary {
@@ -33,7 +33,7 @@ extension ConsensusDriver {
         let slots = validators.validators.count
         let empty = [Vote?](repeating: nil, count: slots)
         var rounds = (0...core.round).map { RoundVotes(round: $0, prevotes: empty, precommits: empty) }
-        for entry in messages.entries where entry.channel == NodeChannel.consensusVote {
+        for entry in reactor.messages.entries where entry.channel == NodeChannel.consensusVote {
             guard case .vote(let vote)? = try? ConsensusWireMessage(decoding: entry.bytes),
                   vote.height == core.height, vote.round >= 0, vote.round <= core.round,
                   let index = Int(exactly: vote.validatorIndex), index < slots else { continue }
@@ -46,7 +46,7 @@ extension ConsensusDriver {
     }
 
     func consensusStateDump() -> ConsensusStateDump {
-        let peerStates = peers.compactMap { id, view -> PeerConsensusState? in
+        let peerStates = reactor.peers.compactMap { id, view -> PeerConsensusState? in
             guard let round = view.round else { return nil }
             let step: RoundStep = switch round.step {
             case 0: .propose

@@ -48,10 +48,10 @@ extension ConsensusDriver {
             if let part = parts.part(at: index) { try logPart(height: height, round: round, part: part) }
         }
         blocks.insert(block, id: blockID)
-        validityAsked.insert(blockID)
+        _ = blocks.markJudged(blockID)
         logger.debug("proposing", metadata: ["height": "\(height)", "round": "\(round)", "txs": "\(block.data.txs.count)",
                                              "evidence": "\(block.evidence.count)"])
-        try await feed(.proposalValue(height: height, round: round, blockID: blockID, now: clock.now()))
+        try await feed(.proposalValue(height: height, round: round, blockID: blockID, now: now))
     }
 
     /// The previous height's commit with every precommit heard so far (the core keeps adding

@@ -7,12 +7,22 @@ import PalisadeState
 import PalisadeStorage
 import PalisadeTypes
 
-/// The shell around the pure core (DESIGN §4): it feeds `ConsensusState` one input at a time
-/// and carries out the directives each returns, in order: WAL first, then the signer, then the
-/// network. Everything reaches it as an `Event` on one queue and is handled to completion before
-/// the next, app calls included, so the core sees the same serial history the WAL records.
+/// The consensus runtime around the pure core (DESIGN §4a), the one the node and the simulator
+/// both run. Everything reaches it as an `Event` and is handled to completion before the next,
+/// app calls included, so the core sees the same serial history the WAL records. Two orders hold
+/// everywhere, and are carried out in one place each (`+Directives`):
 ///
-/// Signatures are checked here, before anything reaches the core; the core trusts its inputs.
+/// - verify → WAL → core: a peer's message is checked (signature, height, proposer) before it
+///   becomes an input; the core's `.persist(input)` is appended and synced before any directive
+///   that input caused runs (block parts are appended as they arrive and ride on that sync);
+/// - sign → WAL → send: the signer persists before it returns a signature, our own vote or
+///   proposal is synced into the WAL before it leaves, then it is fed back to the core.
+///
+/// Each concern owns its state: the core (`ConsensusState`), the gossip reactor (what peers
+/// reported and were sent), the block assembler (proposals, parts, complete blocks, verdicts) and
+/// the executor (`BlockExecutor`: FinalizeBlock, store, Commit). The world is reached only
+/// through ports: `RuntimeClock` (read once per event), `PeerNetwork`, `ConsensusLog`,
+/// `ChainStore`, `ConsensusSigner` and `Application`.
 public actor ConsensusDriver {
     public enum Event: Sendable {
         case peerMessage(peer: String, channel: UInt8, bytes: Bytes)
@@ -47,15 +57,10 @@ public actor ConsensusDriver {
     var core: ConsensusState
     /// The +2/3 precommits of `chain.lastBlockHeight`: the next block's LastCommit.
     var lastCommit: Commit?
-    var blocks = ProposalBlocks()
-    var proposals: [PartSetHeader: Proposal] = [:]
-    var validityAsked: Set<BlockID> = []
+    var blocks = BlockAssembler()
     /// Decided before the block arrived (after a restart, say); executed when it does.
     var pendingDecision: Decision?
-    var messages = HeightMessages()
-    var peers: [String: PeerView] = [:]
-    var lastAnnounced: PeerRoundState?
-    var tick = 0
+    var reactor = GossipReactor()
     var pending: [Input] = []
     /// Our own signed votes and proposals, written to the WAL before they were sent; the core's
     /// `.persist` for them, when they come back as inputs, is then already done.
@@ -63,6 +68,9 @@ public actor ConsensusDriver {
     var replaying = false
     var deferred = Deferred()
     var stopped = false
+    /// The time of the event being handled: the clock is read once per event, here, and every
+    /// input the event causes carries this time (the WAL replays it with the same).
+    var now = Timestamp(seconds: 0)
     var counters = DriverCounters()
 
     private let events: AsyncStream<Event>
@@ -117,6 +125,7 @@ public actor ConsensusDriver {
     /// Replays the WAL and begins the height after the last stored block. `run` calls it; a
     /// caller that delivers events itself (the simulator) calls it once, then `handle`.
     public func start() async throws {
+        now = clock.now()
         try await boot()
         try await announceIfChanged()
     }
@@ -124,6 +133,7 @@ public actor ConsensusDriver {
     /// Handles one event to completion, app calls included, then tells peers if our round
     /// state changed. Throws a `NodeError` when the node must halt.
     public func handle(_ event: Event) async throws {
+        now = clock.now()
         try await dispatch(event)
         try await announceIfChanged()
     }
@@ -133,20 +143,18 @@ public actor ConsensusDriver {
         case let .peerMessage(peer, channel, bytes):
             try await receive(bytes, channel: channel, from: peer)
         case .peerConnected(let peer):
-            // A new connection has been sent nothing yet. What the peer last reported stays: on
-            // a reconnect it is at worst stale, and it may already be newer than this event.
-            peers[peer] = PeerView(round: peers[peer]?.round)
+            reactor.connected(peer)
             await network.send(to: peer, channel: NodeChannel.consensusState,
                                bytes: ConsensusWireMessage.newRoundStep(roundState).encoded())
         case .peerDisconnected(let peer):
-            peers[peer] = nil
+            reactor.disconnected(peer)
         case .timeout(let timeout):
-            try await feed(.timeout(timeout, now: clock.now()))
+            try await feed(.timeout(timeout, now: now))
         case .startHeight(let height):
             guard height == chain.nextHeight, height > core.height else { return }
             try await startHeight()
         case .heartbeat:
-            tick += 1
+            reactor.heartbeat()
             await network.broadcast(channel: NodeChannel.consensusState,
                                     bytes: ConsensusWireMessage.newRoundStep(roundState).encoded())
         }
@@ -159,13 +167,12 @@ public actor ConsensusDriver {
     }
 
     private func announceIfChanged() async throws {
-        let now = roundState
-        guard now != lastAnnounced else { return }
-        lastAnnounced = now
+        let state = roundState
+        guard reactor.announce(state) else { return }
         await network.broadcast(channel: NodeChannel.consensusState,
-                                bytes: ConsensusWireMessage.newRoundStep(now).encoded())
-        if let proposer = core.proposer(round: now.round), let validators = core.validators {
-            observer.roundChanged(height: now.height, round: now.round, step: core.step, proposer: proposer,
+                                bytes: ConsensusWireMessage.newRoundStep(state).encoded())
+        if let proposer = core.proposer(round: state.round), let validators = core.validators {
+            observer.roundChanged(height: state.height, round: state.round, step: core.step, proposer: proposer,
                                   proposerIndex: Int32(validators.index(of: proposer) ?? 0))
         }
     }
@@ -174,7 +181,7 @@ public actor ConsensusDriver {
     public func snapshot() -> DriverSnapshot {
         DriverSnapshot(height: core.height, round: core.round, step: core.step, lockedRound: core.lockedRound,
                        validRound: core.validRound, lastBlockHeight: chain.lastBlockHeight, chain: chain,
-                       peers: peers.count, counters: counters)
+                       peers: reactor.peers.count, counters: counters)
     }
 }
 

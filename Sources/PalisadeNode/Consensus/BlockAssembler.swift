@@ -1,9 +1,14 @@
 import PalisadeTypes
 
-/// Blocks of the current height being assembled from parts, and the complete ones. A part is
-/// accepted only for a proposal we hold and only if its Merkle proof matches that proposal's
-/// part-set header, so parts cannot be forged even by a peer that relays them.
-struct ProposalBlocks {
+/// The current height's proposals and their blocks: signed proposals held, blocks being
+/// assembled from parts, the complete ones, and which were judged. A part is accepted only for a
+/// proposal we hold and only if its Merkle proof matches that proposal's part-set header, so
+/// parts cannot be forged even by a peer that relays them.
+struct BlockAssembler {
+    /// Signed proposals by the part-set header they name.
+    private(set) var proposals: [PartSetHeader: Proposal] = [:]
+    /// Blocks whose validity was asked of the app (or that are our own): judged at most once.
+    private var judged: Set<BlockID> = []
     /// Part sets by the header a signed proposal named; a Byzantine proposer can name several.
     private(set) var partSets: [PartSetHeader: PartSet] = [:]
     /// Proposals by round, to find which part sets a part of that round can belong to.
@@ -12,6 +17,25 @@ struct ProposalBlocks {
     private(set) var blocks: [BlockID: Block] = [:]
 
     static let maxProposalsPerRound = 4
+
+    /// Holds a verified proposal and starts collecting its block's parts. False when it is
+    /// already held.
+    mutating func hold(_ proposal: Proposal) -> Bool {
+        guard proposals[proposal.blockID.partSetHeader] == nil else { return false }
+        proposals[proposal.blockID.partSetHeader] = proposal
+        _ = expect(proposal)
+        return true
+    }
+
+    /// Proposals in a fixed order: by round, then block hash.
+    var heldProposals: [Proposal] {
+        proposals.values.sorted { ($0.round, $0.blockID.hash.upperHex) < ($1.round, $1.blockID.hash.upperHex) }
+    }
+
+    /// Records that `id` is being judged; false if it already was.
+    mutating func markJudged(_ id: BlockID) -> Bool { judged.insert(id).inserted }
+
+    func wasJudged(_ id: BlockID) -> Bool { judged.contains(id) }
 
     /// Starts collecting parts for `proposal`. Returns false when already known.
     mutating func expect(_ proposal: Proposal) -> Bool {
@@ -64,8 +88,28 @@ struct ProposalBlocks {
     func block(_ id: BlockID) -> Block? { blocks[id] }
 
     mutating func reset() {
+        proposals = [:]
+        judged = []
         partSets = [:]
         headersByRound = [:]
         blocks = [:]
+    }
+}
+
+extension BlockAssembler {
+    /// A part's outcome after a complete block is matched to its proposal: the block is kept
+    /// when it hashes to the proposal's block ID.
+    mutating func addAndAdopt(_ part: Part, round: Int32) -> (PartOutcome, Proposal?) {
+        let outcome = add(part, round: round)
+        switch outcome {
+        case let .completed(header, block):
+            guard let proposal = proposals[header] else { return (outcome, nil) }
+            if block.blockID == proposal.blockID { insert(block, id: proposal.blockID) }
+            return (outcome, proposal)
+        case let .undecodable(header, _):
+            return (outcome, proposals[header])
+        default:
+            return (outcome, nil)
+        }
     }
 }

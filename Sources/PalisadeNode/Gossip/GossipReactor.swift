@@ -1,0 +1,109 @@
+import PalisadeCrypto
+
+/// What peers are told, as a value: it owns each peer's reported round state, the verified
+/// messages of the current height and what each peer has been sent of them, and returns the
+/// sends; the driver carries them out. Relaying is "add it here": every peer at our height is
+/// sent what it has not been sent yet, so a peer that reconnects (after a restart, its own or
+/// ours) or reaches our height later still gets all of the height, its proof-of-lock prevotes
+/// included (what CometBFT's reactor achieves with per-peer has-vote bit arrays; over TCP a
+/// connection loses nothing, so "sent on this connection" is "has").
+struct GossipReactor {
+    struct Send: Sendable {
+        var peer: String
+        var channel: UInt8
+        var bytes: Bytes
+    }
+
+    private(set) var peers: [String: PeerView] = [:]
+    private(set) var messages = HeightMessages()
+    /// The height `messages` belongs to: the core's.
+    private(set) var height: Int64 = 0
+    private var lastAnnounced: PeerRoundState?
+    /// Heartbeats seen, to pace resending a decided block to a peer that stays behind.
+    private var tick = 0
+
+    /// A new connection has been sent nothing yet. What the peer last reported stays: on a
+    /// reconnect it is at worst stale, and it may already be newer than the connection event.
+    mutating func connected(_ peer: String) {
+        peers[peer] = PeerView(round: peers[peer]?.round)
+    }
+
+    mutating func disconnected(_ peer: String) {
+        peers[peer] = nil
+    }
+
+    mutating func heartbeat() {
+        tick += 1
+    }
+
+    /// True when `state` differs from what peers were last told.
+    mutating func announce(_ state: PeerRoundState) -> Bool {
+        guard state != lastAnnounced else { return false }
+        lastAnnounced = state
+        return true
+    }
+
+    /// A new height: nothing held of the old one is sent any more.
+    mutating func begin(height: Int64) {
+        self.height = height
+        messages.reset()
+    }
+
+    func holds(_ message: ConsensusWireMessage) -> Bool {
+        messages.contains(message)
+    }
+
+    /// Adds a verified message of the current height; returns it for every peer that lacks it.
+    /// `origin`, the peer it came from, is not sent it back.
+    mutating func relay(_ message: ConsensusWireMessage, from origin: String? = nil) -> [Send] {
+        guard let entry = messages.add(message) else { return [] }
+        if let origin, var view = peers[origin], view.sentHeight == height {
+            view.sent.insert(entry.digest)
+            peers[origin] = view
+        }
+        return flushAll()
+    }
+
+    mutating func flushAll() -> [Send] {
+        peers.keys.sorted().flatMap { flush(to: $0) }
+    }
+
+    /// Every current-height message `peer` has not been sent, if it is at our height.
+    mutating func flush(to peer: String) -> [Send] {
+        guard var view = peers[peer], let reported = view.round, reported.height == height else { return [] }
+        if view.sentHeight != height {
+            view.sentHeight = height
+            view.sent = []
+        }
+        var outgoing: [Send] = []
+        for entry in messages.entries where !view.sent.contains(entry.digest) {
+            view.sent.insert(entry.digest)
+            outgoing.append(Send(peer: peer, channel: entry.channel, bytes: entry.bytes))
+        }
+        peers[peer] = view
+        return outgoing
+    }
+
+    /// A peer told us where it is: the messages it lacks if it is at our height.
+    mutating func reported(_ peer: String, _ state: PeerRoundState) -> [Send] {
+        var view = peers[peer] ?? PeerView()
+        view.round = state
+        peers[peer] = view
+        return state.height == height ? flush(to: peer) : []
+    }
+
+    /// Whether to send `peer` the decided block of `height` now: not again while an earlier copy
+    /// may still be on its way (the same height within five heartbeats).
+    mutating func claimCatchUp(_ peer: String, height: Int64) -> Bool {
+        guard var view = peers[peer] else { return false }
+        if let last = view.catchUpSent, last.height == height, tick - last.tick < 5 { return false }
+        view.catchUpSent = (height, tick)
+        peers[peer] = view
+        return true
+    }
+
+    /// True while a peer reports a stored height more than one past `lastStored`.
+    func peersAhead(of lastStored: Int64) -> Bool {
+        peers.values.contains { ($0.round?.lastStoredHeight ?? 0) > lastStored + 1 }
+    }
+}
