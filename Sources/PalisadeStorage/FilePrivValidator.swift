@@ -14,7 +14,8 @@ import PalisadeTypes
 /// are `LastSignState.decision(for:chainID:)`; this type adds the files.
 ///
 /// One process must own the files: two signers on one state file can each sign a different
-/// message at the same height. (A lock file is future work for the validator process.)
+/// message at the same height. The node holds `data/palisade.lock` (`HomeLock`) while it runs, so a second
+/// node on the same home is refused at start.
 public struct FilePrivValidator: Sendable {
     public let key: PrivValidatorKey
     public private(set) var lastSignState: LastSignState

@@ -40,11 +40,9 @@ extension ConsensusDriver {
         for message in held.sends {
             switch message {
             case .proposal(let proposal):
-                try await gossipProposal(proposal)
-                try await feed(.proposal(proposal, now: now))
+                try await sendOwn(.proposal(proposal, now: now)) { try await self.gossipProposal(proposal) }
             case .vote(let vote):
-                try await gossip(.vote(vote))
-                try await feed(.vote(vote, now: now))
+                try await sendOwn(.vote(vote, now: now)) { try await self.gossip(.vote(vote)) }
             default:
                 break
             }

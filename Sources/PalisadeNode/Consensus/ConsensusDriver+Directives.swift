@@ -83,6 +83,15 @@ extension ConsensusDriver {
         pending.append(input)
     }
 
+    /// As `feedOwn`, for a message signed during replay and sent after it: WAL, then peers, then
+    /// the core, outside any `feed` in progress.
+    func sendOwn(_ input: Input, transmit: () async throws -> Void) async throws {
+        try persist(input)
+        walAhead.insert(input)
+        try await transmit()
+        try await feed(input)
+    }
+
     private func schedule(_ timeout: Timeout) {
         clock.schedule(.timeout(timeout), afterMilliseconds: max(0, timeout.duration), for: self)
     }
@@ -122,6 +131,7 @@ extension ConsensusDriver {
             self.signer = signer
         } catch {
             try refused(error, what: "proposal h=\(proposal.height) r=\(proposal.round)")
+            if let earlier = signedEarlier(proposal, refusal: error) { try await send(earlier) }
             return
         }
         try await send(signed)
@@ -181,6 +191,22 @@ extension ConsensusDriver {
                                                        validatorIndex: Int32(index)) else { return nil }
         logger.notice("sending the vote the signer signed before instead",
                       metadata: ["height": "\(vote.height)", "round": "\(vote.round)", "type": "\(vote.type)",
+                                 "block": "\(earlier.blockID.hash.upperHex)"])
+        return earlier
+    }
+
+    /// As for votes: the proposal the signer signed at this (height, round), if we still hold the
+    /// block it names (a proposal without its block helps nobody).
+    func signedEarlier(_ proposal: Proposal, refusal: FilePrivValidatorError) -> Proposal? {
+        guard case .refused(.conflictingData) = refusal, let signer else { return nil }
+        let record = signer.lastSignState
+        guard record.height == proposal.height, record.round == proposal.round, record.step == .propose,
+              let signBytes = record.signBytes, let signature = record.signature,
+              let earlier = SignedMessageRecovery.proposal(signBytes: signBytes, signature: signature, chainID: chainID,
+                                                           height: proposal.height, round: proposal.round),
+              blocks.block(earlier.blockID) != nil else { return nil }
+        logger.notice("sending the proposal the signer signed before instead",
+                      metadata: ["height": "\(proposal.height)", "round": "\(proposal.round)",
                                  "block": "\(earlier.blockID.hash.upperHex)"])
         return earlier
     }

@@ -52,6 +52,9 @@ extension ConsensusDriver {
             validators = current
         } else if vote.height == core.height + 1, chain.nextHeight == core.height {
             validators = chain.nextValidators
+        } else if vote.height == core.height + 1, chain.nextHeight == vote.height {
+            // Our block is stored and we wait out timeout_commit: the next height's set is known.
+            validators = chain.validators
         } else {
             counters.staleMessages += 1
             return
