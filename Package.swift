@@ -1,6 +1,6 @@
 // swift-tools-version: 6.1
 // Palisade: a Tendermint-style proof-of-stake BFT validator.
-// Layering (DESIGN.md §3): arrows point down only.
+// Layering (ARCHITECTURE §3): arrows point down only.
 //   palisade (CLI) -> PalisadeSimulator -> PalisadeConsensus -> PalisadeTypes -> PalisadeCrypto -> CSodium
 // PalisadeConsensus, PalisadeTypes and PalisadeCrypto are pure: no I/O, no clock, no hidden randomness.
 import PackageDescription
@@ -124,7 +124,7 @@ let package = Package(
             swiftSettings: strict
         ),
         // The validator process: wires consensus, signer, WAL, P2P, mempool, block execution,
-        // storage, the app and RPC. The only module that knows all the others (DESIGN §3).
+        // storage, the app and RPC. The only module that knows all the others (ARCHITECTURE §3).
         .target(
             name: "PalisadeNode",
             dependencies: [
@@ -150,7 +150,7 @@ let package = Package(
             swiftSettings: strict
         ),
         // Durable pieces of the validator process: the double-sign guard's state file and the WAL.
-        // Not pure: this is where files are written and fsynced (DESIGN.md §5).
+        // Not pure: this is where files are written and fsynced (ARCHITECTURE §5).
         .target(
             name: "PalisadeStorage",
             dependencies: [
@@ -163,7 +163,7 @@ let package = Package(
             swiftSettings: strict
         ),
         // The peer-to-peer transport: authenticated handshake and encrypted frames over SwiftNIO.
-        // Not pure: sockets, timers and system randomness live here (DESIGN.md §2).
+        // Not pure: sockets, timers and system randomness live here (ARCHITECTURE §2).
         .target(
             name: "PalisadeP2P",
             dependencies: [

@@ -11,7 +11,7 @@ public enum MisbehaviorType: Int, Sendable, Hashable, CaseIterable {
 }
 
 /// Proof, already verified by the node, that a validator misbehaved. Slashing is the app's
-/// decision (DESIGN §1); `totalVotingPower` is the set's power at `height`, so an app that keeps
+/// decision (ARCHITECTURE §1); `totalVotingPower` is the set's power at `height`, so an app that keeps
 /// no history can still scale a penalty.
 public struct Misbehavior: Sendable, Hashable {
     public var type: MisbehaviorType

@@ -1,7 +1,7 @@
 import PalisadeTypes
 
 /// What the core asks its shell to do, in order. `.persist` always comes before any directive
-/// its input caused, so nothing leaves the process that a restart could forget (DESIGN §5).
+/// its input caused, so nothing leaves the process that a restart could forget (ARCHITECTURE §5).
 public enum Directive: Sendable, Hashable {
     /// Append this input to the WAL and fsync before executing the directives after it.
     case persist(Input)

@@ -1,6 +1,6 @@
 import Crypto
 
-/// SHA-256 through swift-crypto, which uses the CPU's SHA extensions (DESIGN §6: 4.3× libsodium here).
+/// SHA-256 through swift-crypto, which uses the CPU's SHA extensions (ARCHITECTURE §6: 4.3× libsodium here).
 /// CometBFT calls this `tmhash`; every hash on the chain is one.
 public enum SHA256Hash {
     public static let size = 32

@@ -8,7 +8,7 @@
 // For information on using the generated types, please see the documentation:
 //   https://github.com/apple/swift-protobuf/
 
-/// Palisade's own peer-to-peer messages (DESIGN §2: not CometBFT-compatible, by choice).
+/// Palisade's own peer-to-peer messages (ARCHITECTURE §2: not CometBFT-compatible, by choice).
 /// Carried inside the encrypted frames of WIRE-FORMAT.md, one message per frame; the frame's
 /// channel byte says which of these oneofs to expect. Fields typed `bytes` hold an encoded
 /// tendermint.types message: on the wire that is identical to embedding the message, and it lets

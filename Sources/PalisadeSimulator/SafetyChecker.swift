@@ -1,6 +1,6 @@
 import PalisadeTypes
 
-/// The invariants every run is checked against (DESIGN §8): agreement, validity, no honest
+/// The invariants every run is checked against (ARCHITECTURE §8): agreement, validity, no honest
 /// double-sign, evidence for every equivocation an honest validator saw, and liveness after GST.
 /// It reads only `Observations` and the facts below, so tests can hand it fabricated runs.
 public struct SafetyChecker: Sendable {

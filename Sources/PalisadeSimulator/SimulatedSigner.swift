@@ -1,7 +1,7 @@
 import PalisadeCrypto
 import PalisadeTypes
 
-/// A validator's signer with the double-sign guard of DESIGN §5 rule 1 (CometBFT's
+/// A validator's signer with the double-sign guard of ARCHITECTURE §5 rule 1 (CometBFT's
 /// `priv_validator_state.json`): it keeps the last signed (height, round, step) with its sign
 /// bytes and signature, refuses anything lower, and for the same (height, round, step) returns
 /// the stored signature only when the sign bytes are identical. The record is "persisted": a

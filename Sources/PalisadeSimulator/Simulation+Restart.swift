@@ -1,7 +1,7 @@
 import PalisadeConsensus
 import PalisadeTypes
 
-/// Crash recovery (DESIGN §5): a fresh core replays the WAL through the same `handle` path.
+/// Crash recovery (ARCHITECTURE §5): a fresh core replays the WAL through the same `handle` path.
 /// During replay nothing leaves the node except what the signer allows: a request it has
 /// already granted (identical sign bytes) is re-sent, a stale one is dropped, a conflicting one
 /// is a violation. Timers are re-armed from the replayed directives; the app is asked again for

@@ -2,7 +2,7 @@ import Glibc
 import PalisadeConsensus
 import PalisadeCrypto
 
-/// The consensus write-ahead log (DESIGN.md §5 rules 2 and 4): every state-changing input, in
+/// The consensus write-ahead log (ARCHITECTURE §5 rules 2 and 4): every state-changing input, in
 /// the order the core saw it, so a restart can replay them through the same `handle` and reach
 /// the same state — in particular the same locks, so it never prevotes against its own lock.
 ///

@@ -4,7 +4,7 @@ import PalisadeCrypto
 import PalisadeTypes
 
 /// CometBFT's file signer ("FilePV"): the validator's key plus the double-sign guard's memory,
-/// `priv_validator_state.json`. Safety across crashes (DESIGN.md §5 rule 1) rests on one ordering:
+/// `priv_validator_state.json`. Safety across crashes (ARCHITECTURE §5 rule 1) rests on one ordering:
 /// the new `LastSignState` is durably on disk (temp file fsynced, renamed, directory fsynced;
 /// see `AtomicFileReplace`) before `signVote`/`signProposal` return a signature. A crash at any
 /// point therefore leaves a state file at least as far as every signature that left the process,

@@ -77,7 +77,7 @@ struct WALScan {
     var validLength = 0
     var damage: String?
 
-    /// Classifies damage as DESIGN.md §5 rule 4 asks: a bad record with a valid record anywhere
+    /// Classifies damage as ARCHITECTURE §5 rule 4 asks: a bad record with a valid record anywhere
     /// after it is corruption in the middle (an error naming the offset); a bad region that runs
     /// to the end of the file is a torn or corrupt tail, for the caller to truncate. A file whose
     /// very first bytes are neither the start of a record nor zeros is refused, so that pointing

@@ -6,7 +6,7 @@ import PalisadeTypes
 /// The block store's cost per committed height: one SQLite transaction (WAL, synchronous = FULL)
 /// holding a block of 100 × 250-byte transactions, its commits, the FinalizeBlock response, the
 /// state and the validator sets and parameters; then reading blocks back as RPC does. Compare a
-/// save with DESIGN §6a's floor of 200–240 µs for one SQLite commit.
+/// save with ARCHITECTURE §6a's floor of 200–240 µs for one SQLite commit.
 enum BlockStoreBenchmark {
     static let heights = 1500
     static let warmUp = 100

@@ -4,7 +4,7 @@ import PalisadeTypes
 /// The crypto floor under consensus: how many signatures a core can make and check, how fast
 /// it hashes (big buffers for block parts, small ones for tx and merkle leaves), how quickly
 /// vote sign bytes encode, and what a merkle root and its proofs cost at block-sized leaf counts.
-/// Compare with DESIGN §6a's measured floors.
+/// Compare with ARCHITECTURE §6a's measured floors.
 enum CryptoBenchmark {
     static func run() {
         print("palisade-bench crypto: one thread, mean over ~1 s per line after a warm-up")

@@ -3,7 +3,7 @@ import PalisadeABCI
 import PalisadeABCISocket
 import Testing
 
-/// The compatibility contract (DESIGN §2): ABCI over sockets must work with a third-party
+/// The compatibility contract (ARCHITECTURE §2): ABCI over sockets must work with a third-party
 /// implementation. pyABCI (PyPI) is an independent ABCI 2.0 / CometBFT v0.38 library in Python.
 @Suite("ABCI socket interop with pyABCI (Python)", .serialized)
 struct PythonInteropTests {

@@ -2,7 +2,7 @@ import PalisadeConsensus
 import PalisadeTypes
 import Testing
 
-/// The WAL contract (DESIGN §5): `.persist(input)` first for every input that changes state,
+/// The WAL contract (ARCHITECTURE §5): `.persist(input)` first for every input that changes state,
 /// `[]` for every other, and replaying the persisted inputs rebuilds the same state.
 @Suite("Persistence and replay")
 struct PersistenceTests {

@@ -5,7 +5,7 @@ import Testing
 
 /// Real processes, real `kill -9`: `palisade debug-blockstore-loop` saves heights to a block store
 /// and prints each one after `save` returns; the test kills it at seeded random moments and
-/// reopens the file each time (DESIGN §5 rule 3). After every kill: the file opens, every stored
+/// reopens the file each time (ARCHITECTURE §5 rule 3). After every kill: the file opens, every stored
 /// height has its block, seen commit, FinalizeBlock response and validators, every height but the
 /// last has its canonical commit, the state is the one after the latest block, and no height the
 /// child printed as saved is missing.

@@ -6,7 +6,7 @@ import Testing
 
 /// Real processes, real `kill -9`: `palisade debug-sign-loop` logs an input to the WAL, syncs,
 /// signs through `FilePrivValidator` and prints each signature; the test kills it at seeded
-/// random moments, restarts it, and checks what crash safety promises (DESIGN.md §5): it always
+/// random moments, restarts it, and checks what crash safety promises (ARCHITECTURE §5): it always
 /// comes back, its files always load, and no (height, round, step) ever got two signatures.
 ///
 /// SIGKILL leaves the page cache intact, so this exercises the ordering (persist, then release)

@@ -3,7 +3,7 @@ import PalisadeStorage
 import PalisadeTypes
 
 /// Start-up: replay what the WAL holds for the height we are on through the normal `feed` path
-/// (DESIGN §5 rule 2), rebuild the proposed blocks from their logged parts, offer everything held
+/// (ARCHITECTURE §5 rule 2), rebuild the proposed blocks from their logged parts, offer everything held
 /// for the height to peers again, then release what replay held back.
 extension ConsensusDriver {
     func boot() async throws {

@@ -60,7 +60,7 @@ extension ConsensusDriver {
 
     /// A verified part of a proposed block, appended to the WAL without a sync of its own: the
     /// next persisted input (a validity verdict, a vote, our proposal's value) syncs it, and
-    /// nothing that relies on the block happens before that sync (DESIGN §5 rule 2).
+    /// nothing that relies on the block happens before that sync (ARCHITECTURE §5 rule 2).
     func logPart(height: Int64, round: Int32, part: Part) throws {
         guard !replaying else { return }
         do { try wal.append(.blockPart(height: height, round: round, part: part)) } catch {
@@ -73,7 +73,7 @@ extension ConsensusDriver {
         do { try wal.sync() } catch { throw NodeError.storage("WAL \(wal.path): \(error)") }
     }
 
-    /// Our own message, into the WAL before it leaves (DESIGN §5 rule 2, as CometBFT's
+    /// Our own message, into the WAL before it leaves (ARCHITECTURE §5 rule 2, as CometBFT's
     /// `WriteSync` of its own messages). Without it a crash just after sending restarts a core
     /// that does not know it voted: it then asks the signer for a different vote (nil, say, after
     /// a timeout), which the signer rightly refuses, and the validator is silent for the round.
@@ -96,7 +96,7 @@ extension ConsensusDriver {
         clock.schedule(.timeout(timeout), afterMilliseconds: max(0, timeout.duration), for: self)
     }
 
-    /// The signer persists before it returns (DESIGN §5 rule 1). A refusal during WAL replay is
+    /// The signer persists before it returns (ARCHITECTURE §5 rule 1). A refusal during WAL replay is
     /// expected for messages already superseded; anywhere else it means the core asked for a
     /// double-sign, which the signer has just prevented: log loudly, send nothing.
     private func sign(_ vote: Vote) async throws {

@@ -7,7 +7,7 @@ import PalisadeState
 import PalisadeStorage
 import PalisadeTypes
 
-/// The consensus runtime around the pure core (DESIGN §4a), the one the node and the simulator
+/// The consensus runtime around the pure core (ARCHITECTURE §4a), the one the node and the simulator
 /// both run. Everything reaches it as an `Event` and is handled to completion before the next,
 /// app calls included, so the core sees the same serial history the WAL records. Two orders hold
 /// everywhere, and are carried out in one place each (`+Directives`):

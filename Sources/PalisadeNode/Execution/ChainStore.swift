@@ -4,7 +4,7 @@ import PalisadeState
 import PalisadeTypes
 
 /// What the node needs from durable block storage. `PalisadeStorage.BlockStore` (SQLite) is the
-/// real one; tests may use an in-memory one. The contract that makes restarts safe (DESIGN §5
+/// real one; tests may use an in-memory one. The contract that makes restarts safe (ARCHITECTURE §5
 /// rule 3): `saveHeight` stores the block, its commit, the resulting state and the app's answer
 /// in one transaction, so after a crash either all of a height is there or none of it.
 public protocol ChainStore: Sendable {

@@ -3,7 +3,7 @@ import PalisadeABCI
 import PalisadeState
 import PalisadeTypes
 
-/// Start-up agreement between the node's store and the app (DESIGN §5 rule 3, CometBFT's
+/// Start-up agreement between the node's store and the app (ARCHITECTURE §5 rule 3, CometBFT's
 /// `Handshaker`): ask the app where it is with Info, run InitChain on a fresh chain, and replay
 /// stored blocks the app has not committed. The app may be behind the store (it crashed before
 /// its Commit, or it is a new app process), never ahead.

@@ -11,7 +11,7 @@ import PalisadeState
 import PalisadeStorage
 import PalisadeTypes
 
-/// A running validator: every part wired together (DESIGN §3). `run` returns when the node is
+/// A running validator: every part wired together (ARCHITECTURE §3). `run` returns when the node is
 /// asked to stop and throws when it must halt (a `NodeError`: app failure, app hash mismatch,
 /// storage failure). Either way nothing is signed afterwards.
 public final class Node: Sendable {

@@ -9,7 +9,7 @@ import PalisadeTypes
 /// and parameters per height and the app's FinalizeBlock answers, in one SQLite file
 /// (`data/blockstore.db`; tables in `BlockStoreSchema`).
 ///
-/// DESIGN §5 rule 3: everything about height h is written in one transaction by `save`, so after a
+/// ARCHITECTURE §5 rule 3: everything about height h is written in one transaction by `save`, so after a
 /// crash at any moment a height is either entirely there or entirely absent, and the stored state
 /// is always the state after the latest stored block. The file is in WAL journal mode with
 /// `synchronous = FULL`: `save` returns only after the WAL is fsynced, so a saved height survives

@@ -1,7 +1,7 @@
 import PalisadeConsensus
 import PalisadeStorage
 
-/// The consensus write-ahead log as the runtime uses it (DESIGN §5 rule 2): append, then `sync`
+/// The consensus write-ahead log as the runtime uses it (ARCHITECTURE §5 rule 2): append, then `sync`
 /// before anything the appended input caused leaves the process. `ConsensusWAL` is the file; the
 /// simulator's log keeps appended and synced records apart, and its crash loses exactly the
 /// records that were not synced.

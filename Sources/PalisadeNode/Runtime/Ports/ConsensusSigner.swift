@@ -2,7 +2,7 @@ import PalisadeCrypto
 import PalisadeStorage
 import PalisadeTypes
 
-/// The validator's key behind its double-sign guard (DESIGN §5 rule 1): the runtime's only way to
+/// The validator's key behind its double-sign guard (ARCHITECTURE §5 rule 1): the runtime's only way to
 /// sign. The guard's rules are `LastSignState`'s; an implementation adds where the state lives and
 /// must make it durable before it returns a signature. `FilePrivValidator` keeps it in
 /// `priv_validator_state.json`; the simulator keeps it in memory that its crashes never lose.
