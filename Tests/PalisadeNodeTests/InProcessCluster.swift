@@ -20,6 +20,8 @@ final class InProcessCluster: @unchecked Sendable {
         var directory: String
         var store: MemoryChainStore
         var app: KVStoreApplication
+        /// When set, the app the node talks to is this wrapper around `app`.
+        var wrapped: (any Application)?
         var driver: ConsensusDriver?
         var mempool: Mempool?
         var evidence: EvidencePool?
@@ -61,15 +63,16 @@ final class InProcessCluster: @unchecked Sendable {
         var member = members[index]
         var logger = Logger(label: member.id)
         logger.logLevel = .warning
-        let state = try await Handshake(app: member.app, store: member.store, genesis: genesis, logger: logger).run()
+        let app: any Application = member.wrapped ?? member.app
+        let state = try await Handshake(app: app, store: member.store, genesis: genesis, logger: logger).run()
         let signer = try FilePrivValidator(keyPath: member.directory + "/priv_validator_key.json",
                                            statePath: member.directory + "/priv_validator_state.json")
         let wal = try ConsensusWAL(path: member.directory + "/cs.wal")
-        let mempool = Mempool(app: member.app, height: state.lastBlockHeight)
+        let mempool = Mempool(app: app, height: state.lastBlockHeight)
         let evidence = try EvidencePool(chainID: genesis.chainID, state: state, store: member.store,
                                         network: network.endpoint(member.id), logger: logger)
         let driver = ConsensusDriver(chainID: genesis.chainID, state: state, config: timeouts, signer: signer, wal: wal,
-                                     store: member.store, app: member.app, mempool: mempool, evidence: evidence,
+                                     store: member.store, app: app, mempool: mempool, evidence: evidence,
                                      network: network.endpoint(member.id), observer: .none, logger: logger)
         member.driver = driver
         member.mempool = mempool
