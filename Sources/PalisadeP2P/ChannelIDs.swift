@@ -9,6 +9,8 @@ public enum ChannelIDs {
     public static let consensusVote: ChannelID = 0x22
     public static let mempool: ChannelID = 0x30
     public static let evidence: ChannelID = 0x38
+    /// Block sync: decided blocks requested by height, sent in chunks.
+    public static let blockSync: ChannelID = 0x40
     /// Reserved for the switch's own keepalive (ping/pong); `Switch.send` refuses it.
     public static let control: ChannelID = 0xFF
 }

@@ -52,7 +52,7 @@ public nonisolated struct Palisade_P2p_NewRoundStep: Sendable {
   public init() {}
 }
 
-/// Channel 0x21 (consensus data): proposals, block parts and decided blocks for catch-up.
+/// Channel 0x21 (consensus data): proposals and block parts.
 public nonisolated struct Palisade_P2p_BlockPart: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
@@ -64,23 +64,6 @@ public nonisolated struct Palisade_P2p_BlockPart: Sendable {
 
   /// tendermint.types.Part
   public var part: Data = Data()
-
-  public var unknownFields = SwiftProtobuf.UnknownStorage()
-
-  public init() {}
-}
-
-/// A block with the +2/3 precommits that decided it: sent to a peer that reports a lower height.
-public nonisolated struct Palisade_P2p_DecidedBlock: Sendable {
-  // SwiftProtobuf.Message conformance is added in an extension below. See the
-  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
-  // methods supported on all messages.
-
-  /// tendermint.types.Block
-  public var block: Data = Data()
-
-  /// tendermint.types.Commit for this block
-  public var commit: Data = Data()
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -128,14 +111,6 @@ public nonisolated struct Palisade_P2p_ConsensusMessage: Sendable {
     set {sum = .vote(newValue)}
   }
 
-  public var decidedBlock: Palisade_P2p_DecidedBlock {
-    get {
-      if case .decidedBlock(let v)? = sum {return v}
-      return Palisade_P2p_DecidedBlock()
-    }
-    set {sum = .decidedBlock(newValue)}
-  }
-
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public nonisolated enum OneOf_Sum: Equatable, Sendable {
@@ -145,7 +120,6 @@ public nonisolated struct Palisade_P2p_ConsensusMessage: Sendable {
     case blockPart(Palisade_P2p_BlockPart)
     /// tendermint.types.Vote (channel 0x22)
     case vote(Data)
-    case decidedBlock(Palisade_P2p_DecidedBlock)
 
   }
 
@@ -174,6 +148,100 @@ public nonisolated struct Palisade_P2p_EvidenceList: Sendable {
   public var evidence: [Data] = []
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// Channel 0x40 (block sync): decided blocks for a node that is behind, requested by height from
+/// many peers at once and sent in chunks that each fit the frame limit, whatever the block's size.
+public nonisolated struct Palisade_P2p_BlockRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var height: Int64 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// The peer does not hold the requested height (pruned, or not yet stored).
+public nonisolated struct Palisade_P2p_NoBlockResponse: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var height: Int64 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// One piece of the protobuf encoding of the block at `height`. The first chunk (index 0) also
+/// carries the commit that decided the block; the receiver verifies it against the validator set
+/// of that height before executing the block.
+public nonisolated struct Palisade_P2p_BlockChunk: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var height: Int64 = 0
+
+  public var index: UInt32 = 0
+
+  public var total: UInt32 = 0
+
+  public var data: Data = Data()
+
+  /// tendermint.types.Commit, in chunk 0 only
+  public var commit: Data = Data()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Palisade_P2p_BlockSyncMessage: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var sum: Palisade_P2p_BlockSyncMessage.OneOf_Sum? = nil
+
+  public var blockRequest: Palisade_P2p_BlockRequest {
+    get {
+      if case .blockRequest(let v)? = sum {return v}
+      return Palisade_P2p_BlockRequest()
+    }
+    set {sum = .blockRequest(newValue)}
+  }
+
+  public var noBlockResponse: Palisade_P2p_NoBlockResponse {
+    get {
+      if case .noBlockResponse(let v)? = sum {return v}
+      return Palisade_P2p_NoBlockResponse()
+    }
+    set {sum = .noBlockResponse(newValue)}
+  }
+
+  public var blockChunk: Palisade_P2p_BlockChunk {
+    get {
+      if case .blockChunk(let v)? = sum {return v}
+      return Palisade_P2p_BlockChunk()
+    }
+    set {sum = .blockChunk(newValue)}
+  }
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public nonisolated enum OneOf_Sum: Equatable, Sendable {
+    case blockRequest(Palisade_P2p_BlockRequest)
+    case noBlockResponse(Palisade_P2p_NoBlockResponse)
+    case blockChunk(Palisade_P2p_BlockChunk)
+
+  }
 
   public init() {}
 }
@@ -267,44 +335,9 @@ nonisolated extension Palisade_P2p_BlockPart: SwiftProtobuf.Message, SwiftProtob
   }
 }
 
-nonisolated extension Palisade_P2p_DecidedBlock: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
-  public static let protoMessageName: String = _protobuf_package + ".DecidedBlock"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}block\0\u{1}commit\0")
-
-  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
-    while let fieldNumber = try decoder.nextFieldNumber() {
-      // The use of inline closures is to circumvent an issue where the compiler
-      // allocates stack space for every case branch when no optimizations are
-      // enabled. https://github.com/apple/swift-protobuf/issues/1034
-      switch fieldNumber {
-      case 1: try { try decoder.decodeSingularBytesField(value: &self.block) }()
-      case 2: try { try decoder.decodeSingularBytesField(value: &self.commit) }()
-      default: break
-      }
-    }
-  }
-
-  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
-    if !self.block.isEmpty {
-      try visitor.visitSingularBytesField(value: self.block, fieldNumber: 1)
-    }
-    if !self.commit.isEmpty {
-      try visitor.visitSingularBytesField(value: self.commit, fieldNumber: 2)
-    }
-    try unknownFields.traverse(visitor: &visitor)
-  }
-
-  public static func ==(lhs: Palisade_P2p_DecidedBlock, rhs: Palisade_P2p_DecidedBlock) -> Bool {
-    if lhs.block != rhs.block {return false}
-    if lhs.commit != rhs.commit {return false}
-    if lhs.unknownFields != rhs.unknownFields {return false}
-    return true
-  }
-}
-
 nonisolated extension Palisade_P2p_ConsensusMessage: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".ConsensusMessage"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}new_round_step\0\u{1}proposal\0\u{3}block_part\0\u{1}vote\0\u{3}decided_block\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}new_round_step\0\u{1}proposal\0\u{3}block_part\0\u{1}vote\0\u{c}\u{5}\u{1}")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -354,19 +387,6 @@ nonisolated extension Palisade_P2p_ConsensusMessage: SwiftProtobuf.Message, Swif
           self.sum = .vote(v)
         }
       }()
-      case 5: try {
-        var v: Palisade_P2p_DecidedBlock?
-        var hadOneofValue = false
-        if let current = self.sum {
-          hadOneofValue = true
-          if case .decidedBlock(let m) = current {v = m}
-        }
-        try decoder.decodeSingularMessageField(value: &v)
-        if let v = v {
-          if hadOneofValue {try decoder.handleConflictingOneOf()}
-          self.sum = .decidedBlock(v)
-        }
-      }()
       default: break
       }
     }
@@ -393,10 +413,6 @@ nonisolated extension Palisade_P2p_ConsensusMessage: SwiftProtobuf.Message, Swif
     case .vote?: try {
       guard case .vote(let v)? = self.sum else { preconditionFailure() }
       try visitor.visitSingularBytesField(value: v, fieldNumber: 4)
-    }()
-    case .decidedBlock?: try {
-      guard case .decidedBlock(let v)? = self.sum else { preconditionFailure() }
-      try visitor.visitSingularMessageField(value: v, fieldNumber: 5)
     }()
     case nil: break
     }
@@ -465,6 +481,200 @@ nonisolated extension Palisade_P2p_EvidenceList: SwiftProtobuf.Message, SwiftPro
 
   public static func ==(lhs: Palisade_P2p_EvidenceList, rhs: Palisade_P2p_EvidenceList) -> Bool {
     if lhs.evidence != rhs.evidence {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Palisade_P2p_BlockRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".BlockRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}height\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularInt64Field(value: &self.height) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.height != 0 {
+      try visitor.visitSingularInt64Field(value: self.height, fieldNumber: 1)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Palisade_P2p_BlockRequest, rhs: Palisade_P2p_BlockRequest) -> Bool {
+    if lhs.height != rhs.height {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Palisade_P2p_NoBlockResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".NoBlockResponse"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}height\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularInt64Field(value: &self.height) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.height != 0 {
+      try visitor.visitSingularInt64Field(value: self.height, fieldNumber: 1)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Palisade_P2p_NoBlockResponse, rhs: Palisade_P2p_NoBlockResponse) -> Bool {
+    if lhs.height != rhs.height {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Palisade_P2p_BlockChunk: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".BlockChunk"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}height\0\u{1}index\0\u{1}total\0\u{1}data\0\u{1}commit\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularInt64Field(value: &self.height) }()
+      case 2: try { try decoder.decodeSingularUInt32Field(value: &self.index) }()
+      case 3: try { try decoder.decodeSingularUInt32Field(value: &self.total) }()
+      case 4: try { try decoder.decodeSingularBytesField(value: &self.data) }()
+      case 5: try { try decoder.decodeSingularBytesField(value: &self.commit) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.height != 0 {
+      try visitor.visitSingularInt64Field(value: self.height, fieldNumber: 1)
+    }
+    if self.index != 0 {
+      try visitor.visitSingularUInt32Field(value: self.index, fieldNumber: 2)
+    }
+    if self.total != 0 {
+      try visitor.visitSingularUInt32Field(value: self.total, fieldNumber: 3)
+    }
+    if !self.data.isEmpty {
+      try visitor.visitSingularBytesField(value: self.data, fieldNumber: 4)
+    }
+    if !self.commit.isEmpty {
+      try visitor.visitSingularBytesField(value: self.commit, fieldNumber: 5)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Palisade_P2p_BlockChunk, rhs: Palisade_P2p_BlockChunk) -> Bool {
+    if lhs.height != rhs.height {return false}
+    if lhs.index != rhs.index {return false}
+    if lhs.total != rhs.total {return false}
+    if lhs.data != rhs.data {return false}
+    if lhs.commit != rhs.commit {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Palisade_P2p_BlockSyncMessage: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".BlockSyncMessage"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}block_request\0\u{3}no_block_response\0\u{3}block_chunk\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try {
+        var v: Palisade_P2p_BlockRequest?
+        var hadOneofValue = false
+        if let current = self.sum {
+          hadOneofValue = true
+          if case .blockRequest(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.sum = .blockRequest(v)
+        }
+      }()
+      case 2: try {
+        var v: Palisade_P2p_NoBlockResponse?
+        var hadOneofValue = false
+        if let current = self.sum {
+          hadOneofValue = true
+          if case .noBlockResponse(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.sum = .noBlockResponse(v)
+        }
+      }()
+      case 3: try {
+        var v: Palisade_P2p_BlockChunk?
+        var hadOneofValue = false
+        if let current = self.sum {
+          hadOneofValue = true
+          if case .blockChunk(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.sum = .blockChunk(v)
+        }
+      }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    switch self.sum {
+    case .blockRequest?: try {
+      guard case .blockRequest(let v)? = self.sum else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 1)
+    }()
+    case .noBlockResponse?: try {
+      guard case .noBlockResponse(let v)? = self.sum else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 2)
+    }()
+    case .blockChunk?: try {
+      guard case .blockChunk(let v)? = self.sum else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 3)
+    }()
+    case nil: break
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Palisade_P2p_BlockSyncMessage, rhs: Palisade_P2p_BlockSyncMessage) -> Bool {
+    if lhs.sum != rhs.sum {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -9,6 +9,11 @@ final class LoopbackNetwork: Sendable {
     private let pools = Mutex<[String: EvidencePool]>([:])
     private let down = Mutex<Set<String>>([])
     let disconnects = Mutex<[String]>([])
+    /// Sends above the P2P layer's message limit (the switch refuses them): dropped, recorded.
+    let oversized = Mutex<[String]>([])
+    static let maxMessageBytes = 4 << 20
+    /// Rewrites what a sender sends on a channel, to play a lying peer.
+    let tamper = Mutex<[String: @Sendable (UInt8, Bytes) -> Bytes]>([:])
 
     func attach(_ id: String, _ driver: ConsensusDriver, evidence: EvidencePool? = nil) {
         pools.withLock { $0[id] = evidence }
@@ -38,7 +43,12 @@ final class LoopbackNetwork: Sendable {
 
     func endpoint(_ id: String) -> Endpoint { Endpoint(id: id, network: self) }
 
-    fileprivate func deliver(from: String, to: String, channel: UInt8, bytes: Bytes) {
+    fileprivate func deliver(from: String, to: String, channel: UInt8, bytes original: Bytes) {
+        guard original.count <= Self.maxMessageBytes else {
+            oversized.withLock { $0.append("\(from)->\(to) channel \(channel): \(original.count) bytes") }
+            return
+        }
+        let bytes = tamper.withLock { $0[from] }.map { $0(channel, original) } ?? original
         if channel == NodeChannel.evidence {
             if let pool = pools.withLock({ $0[to] }) { Task { await pool.receive(bytes, from: from) } }
             return

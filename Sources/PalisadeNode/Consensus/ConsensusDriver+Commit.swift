@@ -6,7 +6,7 @@ import PalisadeTypes
 /// Deciding, executing and moving to the next height.
 extension ConsensusDriver {
     /// +2/3 precommits for a block (paper L49). Executed at once if we hold the block; otherwise
-    /// it waits for the block's parts, or for a peer to send the decided block.
+    /// it waits for the block's parts (or block sync fetches it once peers have moved on).
     func decided(_ decision: Decision) async throws {
         guard decision.height == chain.nextHeight else { return }
         guard let block = blocks.block(decision.blockID) else {
@@ -27,35 +27,7 @@ extension ConsensusDriver {
         scheduleNextHeight()
     }
 
-    /// A peer says this block was decided and shows the commit. We are behind, so the commit is
-    /// all the proof we need (what block sync does): verify it against the validator set we
-    /// expect for that height, then execute the block as if we had decided it ourselves.
-    func receiveDecided(_ block: Block, commit: Commit, from peer: String) async throws {
-        let height = block.header.height
-        guard height == chain.nextHeight else {
-            counters.staleMessages += 1
-            return
-        }
-        let blockID = block.blockID
-        guard commit.height == height, commit.blockID == blockID else {
-            await reject(peer, "decided block \(height): commit is for another block")
-            return
-        }
-        do {
-            try chain.validators.verifyCommit(chainID: chainID, blockID: blockID, height: height, commit: commit)
-        } catch {
-            await reject(peer, "decided block \(height): \(error)")
-            return
-        }
-        logger.info("catching up with a decided block", metadata: ["height": "\(height)", "from": "\(peer)"])
-        counters.catchUpBlocks += 1
-        pendingDecision = nil
-        try await apply(block, blockID: blockID, commit: commit)
-        // Behind peers: no reason to wait for more precommits before the next height.
-        try await startHeight()
-    }
-
-    private func apply(_ block: Block, blockID: BlockID, commit: Commit) async throws {
+    func apply(_ block: Block, blockID: BlockID, commit: Commit) async throws {
         let outcome = try await executor.apply(block, blockID: blockID, commit: commit, to: chain)
         chain = outcome.state
         lastCommit = commit

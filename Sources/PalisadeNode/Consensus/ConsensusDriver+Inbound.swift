@@ -17,6 +17,11 @@ extension ConsensusDriver {
             await reject(peer, "message on channel \(channel), expected \(message.channel)")
             return
         }
+        if sync != nil, message.channel != NodeChannel.consensusState {
+            // Block sync is applying heights this message's round belongs to or precedes.
+            counters.staleMessages += 1
+            return
+        }
         switch message {
         case .newRoundStep(let state):
             await peerAdvanced(peer, to: state)
@@ -26,8 +31,6 @@ extension ConsensusDriver {
             try await receive(proposal, from: peer)
         case let .blockPart(height, round, part):
             try await receive(part, height: height, round: round, from: peer)
-        case let .decidedBlock(block, commit):
-            try await receiveDecided(block, commit: commit, from: peer)
         }
     }
 
@@ -134,7 +137,8 @@ extension ConsensusDriver {
     /// `valid(v)`: the block must follow from our state and the app must accept it. The verdict
     /// goes to the core as an input, logged like any other.
     func judge(_ block: Block, proposal: Proposal) async throws {
-        if let decision = pendingDecision, decision.blockID == proposal.blockID, block.blockID == decision.blockID {
+        if let decision = pendingDecision, decision.height == chain.nextHeight, decision.blockID == proposal.blockID,
+           block.blockID == decision.blockID {
             pendingDecision = nil
             try await commitDecided(block, decision: decision)
             return

@@ -4,9 +4,9 @@ import PalisadeTypes
 
 /// Read-only views of the driver for RPC (`consensus_state`, `dump_consensus_state`, `status`).
 extension ConsensusDriver {
-    /// True while peers report heights we have not stored: we are being sent decided blocks.
+    /// True exactly while the node block-syncs (`/status` `catching_up`).
     func isCatchingUp() -> Bool {
-        reactor.peersAhead(of: chain.lastBlockHeight)
+        sync != nil
     }
 
     func roundStateSummary() -> RoundStateSummary {

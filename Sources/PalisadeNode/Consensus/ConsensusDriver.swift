@@ -61,6 +61,12 @@ public actor ConsensusDriver {
     /// Decided before the block arrived (after a restart, say); executed when it does.
     var pendingDecision: Decision?
     var reactor = GossipReactor()
+    /// Block sync's state while the node catches up by fetching decided blocks; nil in consensus.
+    var sync: BlockSyncPool?
+    /// Heartbeats in a row on which a peer reported a stored height above ours and ours had not
+    /// moved since the previous heartbeat.
+    var behindBeats = 0
+    var heightAtLastBeat: Int64 = -1
     var pending: [Input] = []
     /// Our own signed votes and proposals, written to the WAL before they were sent; the core's
     /// `.persist` for them, when they come back as inputs, is then already done.
@@ -140,6 +146,8 @@ public actor ConsensusDriver {
 
     private func dispatch(_ event: Event) async throws {
         switch event {
+        case let .peerMessage(peer, channel, bytes) where channel == NodeChannel.blockSync:
+            try await receiveBlockSync(bytes, from: peer)
         case let .peerMessage(peer, channel, bytes):
             try await receive(bytes, channel: channel, from: peer)
         case .peerConnected(let peer):
@@ -149,12 +157,14 @@ public actor ConsensusDriver {
         case .peerDisconnected(let peer):
             reactor.disconnected(peer)
         case .timeout(let timeout):
+            // While block sync moves the chain, the core's height is behind it: nothing to time out.
+            guard sync == nil else { return }
             try await feed(.timeout(timeout, now: now))
         case .startHeight(let height):
-            guard height == chain.nextHeight, height > core.height else { return }
+            guard sync == nil, height == chain.nextHeight, height > core.height else { return }
             try await startHeight()
         case .heartbeat:
-            reactor.heartbeat()
+            try await syncTick()
             await network.broadcast(channel: NodeChannel.consensusState,
                                     bytes: ConsensusWireMessage.newRoundStep(roundState).encoded())
         }

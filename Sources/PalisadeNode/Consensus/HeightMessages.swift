@@ -44,6 +44,4 @@ struct PeerView {
     /// Height the `sent` set belongs to; when the peer moves on, it is cleared.
     var sentHeight: Int64 = 0
     var sent: Set<Bytes> = []
-    /// The height of the last decided block sent to help it catch up, and our tick then.
-    var catchUpSent: (height: Int64, tick: Int)?
 }

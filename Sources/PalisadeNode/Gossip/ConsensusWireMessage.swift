@@ -12,14 +12,12 @@ enum ConsensusWireMessage: Sendable, Hashable {
     case proposal(Proposal)
     case blockPart(height: Int64, round: Int32, part: Part)
     case vote(Vote)
-    /// A block and the +2/3 precommits that decided it, for a peer that is behind.
-    case decidedBlock(Block, Commit)
 
     /// Votes travel on their own channel so a flood of block parts cannot delay them.
     var channel: UInt8 {
         switch self {
         case .newRoundStep: NodeChannel.consensusState
-        case .proposal, .blockPart, .decidedBlock: NodeChannel.consensusData
+        case .proposal, .blockPart: NodeChannel.consensusData
         case .vote: NodeChannel.consensusVote
         }
     }
@@ -44,11 +42,6 @@ enum ConsensusWireMessage: Sendable, Hashable {
             message.blockPart = blockPart
         case .vote(let vote):
             message.vote = Data(vote.protobuf)
-        case let .decidedBlock(block, commit):
-            var decided = Palisade_P2p_DecidedBlock()
-            decided.block = Data(block.protobuf)
-            decided.commit = Data(commit.protobuf)
-            message.decidedBlock = decided
         }
         return CanonicalEncoding.encode(message)
     }
@@ -78,8 +71,6 @@ enum ConsensusWireMessage: Sendable, Hashable {
                               part: try Part(protobuf: Bytes(blockPart.part)))
         case .vote(let data)?:
             self = .vote(try Vote(protobuf: Bytes(data)))
-        case .decidedBlock(let decided)?:
-            self = .decidedBlock(try Block(protobuf: Bytes(decided.block)), try Commit(protobuf: Bytes(decided.commit)))
         case nil:
             throw DecodingError(message: "ConsensusMessage", field: "sum", reason: "empty")
         }
@@ -94,4 +85,5 @@ enum NodeChannel {
     static let consensusVote: UInt8 = 0x22
     static let mempool: UInt8 = 0x30
     static let evidence: UInt8 = 0x38
+    static let blockSync: UInt8 = 0x40
 }

@@ -19,8 +19,6 @@ struct GossipReactor {
     /// The height `messages` belongs to: the core's.
     private(set) var height: Int64 = 0
     private var lastAnnounced: PeerRoundState?
-    /// Heartbeats seen, to pace resending a decided block to a peer that stays behind.
-    private var tick = 0
 
     /// A new connection has been sent nothing yet. What the peer last reported stays: on a
     /// reconnect it is at worst stale, and it may already be newer than the connection event.
@@ -30,10 +28,6 @@ struct GossipReactor {
 
     mutating func disconnected(_ peer: String) {
         peers[peer] = nil
-    }
-
-    mutating func heartbeat() {
-        tick += 1
     }
 
     /// True when `state` differs from what peers were last told.
@@ -92,18 +86,8 @@ struct GossipReactor {
         return state.height == height ? flush(to: peer) : []
     }
 
-    /// Whether to send `peer` the decided block of `height` now: not again while an earlier copy
-    /// may still be on its way (the same height within five heartbeats).
-    mutating func claimCatchUp(_ peer: String, height: Int64) -> Bool {
-        guard var view = peers[peer] else { return false }
-        if let last = view.catchUpSent, last.height == height, tick - last.tick < 5 { return false }
-        view.catchUpSent = (height, tick)
-        peers[peer] = view
-        return true
-    }
-
-    /// True while a peer reports a stored height more than one past `lastStored`.
-    func peersAhead(of lastStored: Int64) -> Bool {
-        peers.values.contains { ($0.round?.lastStoredHeight ?? 0) > lastStored + 1 }
+    /// The highest height each peer reports having stored: what block sync can ask it for.
+    var storedHeights: [String: Int64] {
+        peers.compactMapValues { $0.round?.lastStoredHeight }
     }
 }

@@ -220,7 +220,8 @@ public final class Node: Sendable {
                     mempool.yield((from, bytes))
                 case NodeChannel.evidence:
                     evidence.yield(.message(from, bytes))
-                case NodeChannel.consensusState, NodeChannel.consensusData, NodeChannel.consensusVote:
+                case NodeChannel.consensusState, NodeChannel.consensusData, NodeChannel.consensusVote,
+                     NodeChannel.blockSync:
                     driver.enqueue(.peerMessage(peer: from, channel: channel, bytes: bytes))
                 default:
                     logger.debug("message on an unused channel", metadata: ["peer": "\(from)", "channel": "\(channel)"])

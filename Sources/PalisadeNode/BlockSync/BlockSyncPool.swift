@@ -1,0 +1,198 @@
+import PalisadeCrypto
+import PalisadeTypes
+
+/// Block sync's bookkeeping, as a value with no I/O (ARCHITECTURE §4a): which height to ask
+/// which peer for, the chunks that came back, the blocks ready to apply in order. Many heights
+/// are in flight across many peers at once, within a window of heights and a budget of bytes; a
+/// request that times out, or that a peer answers with "no block", goes to another peer; a peer
+/// whose answer is wrong is not asked again for a while. The driver verifies each block's commit
+/// when it is the next to apply and reports the verdict back (`applied` or `rejected`).
+struct BlockSyncPool {
+    struct Limits: Sendable {
+        /// Heights requested or waiting beyond the next one to apply.
+        var window: Int64 = 128
+        /// Requests one peer has in flight at once: a slow peer holds back at most this many.
+        var perPeer = 16
+        /// How long a peer may take to deliver a whole block before it goes to another peer.
+        var requestTimeout: Int64 = 15_000
+        /// How long a peer that failed us is not asked again.
+        var exclusion: Int64 = 60_000
+        /// Bytes of blocks held (assembling or ready) before no more are requested: the window
+        /// times `block.max_bytes` could otherwise reach gigabytes.
+        var maxBufferedBytes = 128 << 20
+        /// The largest block accepted (`block.max_bytes`, plus room for the protobuf framing).
+        var maxBlockBytes = 22_020_096 + 4_096
+    }
+
+    struct Ready: Sendable {
+        var block: Block
+        var commit: Commit
+        var peer: String
+    }
+
+    enum ChunkOutcome: Sendable, Equatable {
+        /// Not a chunk of anything we asked this peer for: the peer is misbehaving.
+        case unsolicited
+        /// Malformed (sizes, indices, an undecodable block or commit, the wrong height).
+        case invalid(String)
+        case pending
+        case complete
+    }
+
+    private struct Request {
+        var peer: String
+        var sentAt: Int64
+        var total: Int = 0
+        var chunks: [Int: Bytes] = [:]
+        var commit: Bytes = []
+        var bytes = 0
+    }
+
+    let limits: Limits
+    /// The next height to apply.
+    private(set) var next: Int64
+    private var requests: [Int64: Request] = [:]
+    private var ready: [Int64: Ready] = [:]
+    private var readyBytes: [Int64: Int] = [:]
+    private var excludedUntil: [String: Int64] = [:]
+
+    init(next: Int64, limits: Limits = Limits()) {
+        self.next = next
+        self.limits = limits
+    }
+
+    var inFlight: Int { requests.count }
+    var bufferedBytes: Int { requests.values.reduce(0) { $0 + $1.bytes } + readyBytes.values.reduce(0, +) }
+
+    /// The requests to send now, lowest heights first. `peers` maps each peer to the highest
+    /// height it has stored; a peer is asked only for heights it holds, and the least loaded
+    /// peer that holds a height gets it, so a window spreads over every useful peer.
+    mutating func plan(peers: [String: Int64], now: Int64) -> [(peer: String, height: Int64)] {
+        var load: [String: Int] = [:]
+        for request in requests.values { load[request.peer, default: 0] += 1 }
+        let usable = peers.keys.sorted().filter { (excludedUntil[$0] ?? .min) <= now }
+        var planned: [(peer: String, height: Int64)] = []
+        var height = next
+        while height < next + limits.window, bufferedBytes < limits.maxBufferedBytes {
+            defer { height += 1 }
+            guard requests[height] == nil, ready[height] == nil else { continue }
+            let holders = usable.filter { (peers[$0] ?? 0) >= height && load[$0, default: 0] < limits.perPeer }
+            // The least loaded holder; among equals the one with the lowest height, which keeps
+            // the peers that hold more free for the heights only they can serve.
+            guard let peer = holders.min(by: {
+                (load[$0, default: 0], peers[$0] ?? 0, $0) < (load[$1, default: 0], peers[$1] ?? 0, $1)
+            }) else { continue }
+            requests[height] = Request(peer: peer, sentAt: now)
+            load[peer, default: 0] += 1
+            planned.append((peer, height))
+        }
+        return planned
+    }
+
+    /// One chunk of the block at `height` from `peer`. Sizes are checked before anything is
+    /// kept, and the block and commit are decoded only once every chunk is in.
+    mutating func receive(height: Int64, index: Int, total: Int, data: Bytes, commit: Bytes,
+                          from peer: String) -> ChunkOutcome {
+        guard var request = requests[height], request.peer == peer else { return .unsolicited }
+        let maxChunks = limits.maxBlockBytes / BlockSyncMessage.chunkBytes + 1
+        guard total > 0, total <= maxChunks, index >= 0, index < total, data.count <= BlockSyncMessage.chunkBytes,
+              request.total == 0 || request.total == total else {
+            return fail(height, "chunk \(index) of \(total) (\(data.count) bytes) does not fit the block's framing")
+        }
+        guard request.chunks[index] == nil else { return fail(height, "chunk \(index) sent twice") }
+        guard request.bytes + data.count + commit.count <= limits.maxBlockBytes * 2 else {
+            return fail(height, "more than \(limits.maxBlockBytes) bytes")
+        }
+        request.total = total
+        request.chunks[index] = data
+        request.bytes += data.count + commit.count
+        if index == 0 { request.commit = commit }
+        guard request.chunks.count == total else {
+            requests[height] = request
+            return .pending
+        }
+        requests[height] = nil
+        let bytes = (0..<total).flatMap { request.chunks[$0] ?? [] }
+        let block: Block
+        let decided: Commit
+        do {
+            block = try Block(protobuf: bytes)
+            decided = try Commit(protobuf: request.commit)
+        } catch {
+            return fail(height, "\(error)")
+        }
+        guard block.header.height == height, decided.height == height, decided.blockID == block.blockID else {
+            return fail(height, "block or commit is not for height \(height)")
+        }
+        ready[height] = Ready(block: block, commit: decided, peer: peer)
+        readyBytes[height] = bytes.count
+        return .complete
+    }
+
+    private mutating func fail(_ height: Int64, _ reason: String) -> ChunkOutcome {
+        requests[height] = nil
+        return .invalid("block \(height): \(reason)")
+    }
+
+    /// `peer` does not hold `height`: ask someone else. False if we never asked it.
+    mutating func noBlock(height: Int64, from peer: String, now: Int64) -> Bool {
+        guard requests[height]?.peer == peer else { return false }
+        requests[height] = nil
+        excludedUntil[peer] = now + limits.requestTimeout
+        return true
+    }
+
+    /// The next block to verify and apply, if it has arrived.
+    func nextReady() -> Ready? { ready[next] }
+
+    /// The next block was verified and applied.
+    mutating func applied() {
+        ready[next] = nil
+        readyBytes[next] = nil
+        next += 1
+    }
+
+    /// The next block failed verification: it and everything else its peer sent are dropped and
+    /// asked of someone else, and the peer is excluded (the driver also disconnects it).
+    mutating func rejected(now: Int64) {
+        guard let bad = ready[next] else { return }
+        exclude(bad.peer, now: now)
+    }
+
+    /// Drops what `peer` owes and sent that is not yet applied, and does not ask it again for a while.
+    mutating func exclude(_ peer: String, now: Int64) {
+        excludedUntil[peer] = now + limits.exclusion
+        forget(peer)
+        for (height, item) in ready where item.peer == peer {
+            ready[height] = nil
+            readyBytes[height] = nil
+        }
+    }
+
+    /// A peer that left: its requests go to others. Blocks it delivered stay: each is verified
+    /// before it is applied, whoever sent it.
+    mutating func forget(_ peer: String) {
+        requests = requests.filter { $0.value.peer != peer }
+    }
+
+    /// Requests older than the timeout: dropped, and their peers returned so the driver can note
+    /// them; each is excluded for a while.
+    mutating func expire(now: Int64) -> [String] {
+        let late = requests.filter { now - $0.value.sentAt > limits.requestTimeout }
+        var peers: Set<String> = []
+        for (height, request) in late {
+            requests[height] = nil
+            peers.insert(request.peer)
+        }
+        for peer in peers { excludedUntil[peer] = now + limits.exclusion }
+        return peers.sorted()
+    }
+
+    /// Starts over from `height` (after consensus moved the chain on by itself).
+    mutating func reset(next height: Int64) {
+        next = height
+        requests = [:]
+        ready = [:]
+        readyBytes = [:]
+    }
+}

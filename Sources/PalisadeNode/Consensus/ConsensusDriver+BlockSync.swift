@@ -1,0 +1,148 @@
+import PalisadeConsensus
+import PalisadeCrypto
+import PalisadeState
+import PalisadeTypes
+
+/// Block sync (CometBFT's blocksync reactor, done our way): a node more than a height behind its
+/// peers stops running consensus, fetches decided blocks from many peers at once on channel 0x40,
+/// verifies each against the validator set of its height and executes it through the same path
+/// as a decision, then returns to consensus once it has caught up. It goes back to block sync
+/// whenever it falls behind again (paused, partitioned, slow disk), which CometBFT v0.38 cannot.
+/// Every node serves the blocks it stores, in chunks that fit the message limit.
+extension ConsensusDriver {
+    /// Heights behind the best peer at which consensus hands over to block sync at once. Less
+    /// is normal for an instant (a peer committed first); it counts only when our height has not
+    /// moved for `behindBeatsLimit` heartbeats while a peer reports more.
+    static let syncLag: Int64 = 3
+    static let behindBeatsLimit = 2
+
+    /// The highest height a peer reports having stored.
+    var bestPeerHeight: Int64 { reactor.storedHeights.values.max() ?? 0 }
+
+    var nowMilliseconds: Int64 { now.seconds &* 1_000 &+ Int64(now.nanos / 1_000_000) }
+
+    func receiveBlockSync(_ bytes: Bytes, from peer: String) async throws {
+        let message: BlockSyncMessage
+        do { message = try BlockSyncMessage(decoding: bytes) } catch {
+            await reject(peer, "undecodable block sync message: \(error)")
+            return
+        }
+        switch message {
+        case .request(let height):
+            await serve(height, to: peer)
+        case .noBlock(let height):
+            if sync?.noBlock(height: height, from: peer, now: nowMilliseconds) != true { counters.staleMessages += 1 }
+            try await requestBlocks()
+        case let .chunk(height, index, total, data, commit):
+            guard sync != nil else {
+                counters.staleMessages += 1
+                return
+            }
+            switch sync?.receive(height: height, index: index, total: total, data: data, commit: commit, from: peer) {
+            case .invalid(let reason)?:
+                sync?.exclude(peer, now: nowMilliseconds)
+                await reject(peer, "block sync: \(reason)")
+                try await requestBlocks()
+            case .complete?:
+                try await applySynced()
+            case .unsolicited?, nil:
+                // Late (its request timed out and went elsewhere) or never asked: drop it.
+                counters.staleMessages += 1
+            case .pending?:
+                break
+            }
+        }
+    }
+
+    /// A peer asks for a stored block: all its chunks, or "no block".
+    private func serve(_ height: Int64, to peer: String) async {
+        guard height <= chain.lastBlockHeight, let block = try? store.block(at: height),
+              let commit = try? store.decidedCommit(at: height) else {
+            await network.send(to: peer, channel: NodeChannel.blockSync,
+                               bytes: BlockSyncMessage.noBlock(height: height).encoded())
+            return
+        }
+        for chunk in BlockSyncMessage.chunks(of: block, commit: commit) {
+            await network.send(to: peer, channel: NodeChannel.blockSync, bytes: chunk.encoded())
+        }
+    }
+
+    /// On every heartbeat: hand over to block sync when behind, and while syncing, re-ask what
+    /// timed out and return to consensus when caught up.
+    func syncTick() async throws {
+        let best = bestPeerHeight
+        let stalled = best > chain.lastBlockHeight && chain.lastBlockHeight == heightAtLastBeat
+        behindBeats = stalled ? behindBeats + 1 : 0
+        heightAtLastBeat = chain.lastBlockHeight
+        if sync == nil, best >= chain.lastBlockHeight + Self.syncLag || behindBeats >= Self.behindBeatsLimit {
+            enterBlockSync(best: best)
+        }
+        guard sync != nil else { return }
+        for peer in sync?.expire(now: nowMilliseconds) ?? [] {
+            logger.info("block sync: a peer was too slow; asking others", metadata: ["peer": "\(peer)"])
+        }
+        try await requestBlocks()
+        try await leaveBlockSyncIfCaughtUp()
+    }
+
+    private func enterBlockSync(best: Int64) {
+        logger.notice("behind the network; switching to block sync",
+                      metadata: ["height": "\(chain.lastBlockHeight)", "peers_at": "\(best)"])
+        var limits = BlockSyncPool.Limits()
+        if chain.consensusParams.block.maxBytes > 0 {
+            limits.maxBlockBytes = Int(clamping: chain.consensusParams.block.maxBytes) + 4_096
+        }
+        sync = BlockSyncPool(next: chain.nextHeight, limits: limits)
+    }
+
+    private func requestBlocks() async throws {
+        guard var pool = sync else { return }
+        let planned = pool.plan(peers: reactor.storedHeights, now: nowMilliseconds)
+        sync = pool
+        for (peer, height) in planned {
+            await network.send(to: peer, channel: NodeChannel.blockSync,
+                               bytes: BlockSyncMessage.request(height: height).encoded())
+        }
+    }
+
+    /// Applies every block that is next in line, each verified first: its commit must carry +2/3
+    /// of the voting power of its height's validator set, for exactly this block.
+    private func applySynced() async throws {
+        while let item = sync?.nextReady() {
+            let height = chain.nextHeight
+            let blockID = item.block.blockID
+            do {
+                guard item.block.header.height == height else {
+                    throw BlockSyncRejection("block \(item.block.header.height) where \(height) was next")
+                }
+                try chain.validators.verifyCommit(chainID: chainID, blockID: blockID, height: height, commit: item.commit)
+            } catch {
+                sync?.rejected(now: nowMilliseconds)
+                await reject(item.peer, "block sync: block \(height) does not verify: \(error)")
+                continue
+            }
+            sync?.applied()
+            try await apply(item.block, blockID: blockID, commit: item.commit)
+            counters.catchUpBlocks += 1
+        }
+        try await requestBlocks()
+        try await leaveBlockSyncIfCaughtUp()
+    }
+
+    /// Caught up: no peer has stored more than one height above ours. Consensus takes the next
+    /// height from there (peers still hold its messages, or are about to decide it).
+    private func leaveBlockSyncIfCaughtUp() async throws {
+        guard let pool = sync, chain.lastBlockHeight >= bestPeerHeight - 1 else { return }
+        logger.notice("caught up; switching to consensus",
+                      metadata: ["height": "\(chain.lastBlockHeight)", "synced_blocks": "\(counters.catchUpBlocks)",
+                                 "in_flight": "\(pool.inFlight)"])
+        sync = nil
+        behindBeats = 0
+        if core.height < chain.nextHeight { try await startHeight() }
+    }
+}
+
+struct BlockSyncRejection: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
