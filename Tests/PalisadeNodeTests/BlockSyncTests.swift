@@ -81,5 +81,27 @@ struct BlockSyncTests {
         try cluster.expectOneHashPerHeight()
         cluster.removeFiles()
     }
-}
 
+    /// A node whose key is not in the genesis joins a running chain at height 1: it block-syncs,
+    /// then follows consensus, and never signs.
+    @Test("a full node joins from height 1, block-syncs, then follows consensus without signing")
+    func fullNodeJoins() async throws {
+        let cluster = try InProcessCluster(validators: 4, fullNodes: 1)
+        for index in 0..<4 { try await cluster.start(index) }
+        #expect(await cluster.waitForHeight(15, members: [0, 1, 2, 3]))
+        try await cluster.start(4)
+        let target = cluster.members[0].store.latestHeight + 5
+        let reached = await cluster.waitForHeight(target)
+        let synced = await cluster.members[4].driver?.snapshot().counters.catchUpBlocks ?? 0
+        await cluster.stopAll(removeFiles: false)
+        #expect(reached, "heights \(cluster.members.map { $0.store.latestHeight })")
+        #expect(synced >= 15)
+        let fullNode = cluster.members[4].key.publicKey.address
+        for height in Int64(2)...target {
+            let signers = try cluster.members[0].store.block(at: height)?.lastCommit?.signatures.map(\.validatorAddress)
+            #expect(signers?.contains(fullNode) == false)
+        }
+        try cluster.expectOneHashPerHeight()
+        cluster.removeFiles()
+    }
+}

@@ -34,11 +34,13 @@ final class InProcessCluster: @unchecked Sendable {
     var members: [Member] = []
     var timeouts = TimeoutConfig()
 
-    init(validators: Int, powers: [Int64]? = nil) throws {
+    /// `fullNodes` more members run the same node with keys that are not in the genesis: they
+    /// follow the chain without signing.
+    init(validators: Int, powers: [Int64]? = nil, fullNodes: Int = 0) throws {
         root = NSTemporaryDirectory() + "palisade-cluster-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
         var genesisValidators: [GenesisValidator] = []
-        for index in 0..<validators {
+        for index in 0..<(validators + fullNodes) {
             let seed = SHA256Hash.digest(Array("in-process-cluster/\(index)".utf8))
             guard let key = Ed25519PrivateKey(seed: seed) else { throw ClusterError.key }
             let directory = root + "/node\(index)"
@@ -47,7 +49,9 @@ final class InProcessCluster: @unchecked Sendable {
                 .write(to: URL(fileURLWithPath: directory + "/priv_validator_key.json"))
             members.append(Member(id: "node\(index)", key: key, directory: directory, store: MemoryChainStore(),
                                   app: KVStoreApplication()))
-            genesisValidators.append(GenesisValidator(publicKey: key.publicKey, power: powers?[index] ?? 10))
+            if index < validators {
+                genesisValidators.append(GenesisValidator(publicKey: key.publicKey, power: powers?[index] ?? 10))
+            }
         }
         genesis = GenesisDoc(genesisTime: Timestamp(seconds: 1_700_000_000), chainID: "in-process",
                              validators: genesisValidators)
