@@ -11,7 +11,9 @@ final class LoopbackNetwork: Sendable {
     let disconnects = Mutex<[String]>([])
     /// Sends above the P2P layer's message limit (the switch refuses them): dropped, recorded.
     let oversized = Mutex<[String]>([])
-    static let maxMessageBytes = 4 << 20
+    /// Lower than the switch's 4 MiB so that a "larger than one message" block stays cheap to
+    /// build in a debug test; block sync's 1 MiB chunks fit either.
+    static let maxMessageBytes = 2 << 20
     /// Rewrites what a sender sends on a channel, to play a lying peer.
     let tamper = Mutex<[String: @Sendable (UInt8, Bytes) -> Bytes]>([:])
 

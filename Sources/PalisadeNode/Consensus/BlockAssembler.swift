@@ -27,6 +27,8 @@ struct BlockAssembler {
         return true
     }
 
+    func holds(_ proposal: Proposal) -> Bool { proposals[proposal.blockID.partSetHeader] != nil }
+
     /// Proposals in a fixed order: by round, then block hash.
     var heldProposals: [Proposal] {
         proposals.values.sorted { ($0.round, $0.blockID.hash.upperHex) < ($1.round, $1.blockID.hash.upperHex) }

@@ -40,9 +40,9 @@ extension ConsensusDriver {
         for message in held.sends {
             switch message {
             case .proposal(let proposal):
-                try await sendOwn(.proposal(proposal, now: now)) { try await self.gossipProposal(proposal) }
+                try await sendOwn(.proposal(proposal, now: now)) { try await self.gossipProposal(proposal, own: true) }
             case .vote(let vote):
-                try await sendOwn(.vote(vote, now: now)) { try await self.gossip(.vote(vote)) }
+                try await sendOwn(.vote(vote, now: now)) { try await self.gossipOwn(.vote(vote)) }
             default:
                 break
             }
@@ -82,11 +82,13 @@ extension ConsensusDriver {
     /// height's proposals with their blocks' parts, then its votes, ours included byte for
     /// byte, go back into the relay set, which sends each peer at our height what it lacks.
     private func reoffer(_ inputs: [Input]) async throws {
+        let ours = signer?.address
         for proposal in blocks.heldProposals {
-            try await gossipProposal(proposal)
+            try await gossipProposal(proposal, own: ours != nil && ours == core.proposer(round: proposal.round))
         }
         for input in inputs {
-            if case .vote(let vote, _) = input, vote.height == core.height { try await gossip(.vote(vote)) }
+            guard case .vote(let vote, _) = input, vote.height == core.height else { continue }
+            await transmit(reactor.relay(.vote(vote), own: vote.validatorAddress == ours))
         }
     }
 

@@ -8,18 +8,26 @@ extension ConsensusDriver {
     /// Hands `input` to the core and executes its directives. Inputs the directives create (our
     /// own signed votes and proposals, fed back) queue behind it, so each `handle` call runs to
     /// completion before the next begins.
-    func feed(_ input: Input) async throws {
+    ///
+    /// Returns whether the core accepted `input` (it changed the state): what is relayed to peers
+    /// is what the core accepted, within its caps. False for an input queued behind another.
+    @discardableResult
+    func feed(_ input: Input) async throws -> Bool {
         pending.append(input)
-        guard pending.count == 1 else { return }
+        guard pending.count == 1 else { return false }
+        var accepted = false
         var index = 0
         while index < pending.count {
             let next = pending[index]
+            let directives = core.handle(next)
+            if index == 0 { accepted = !directives.isEmpty }
             index += 1
-            for directive in core.handle(next) {
+            for directive in directives {
                 try await execute(directive)
             }
         }
         pending = []
+        return accepted
     }
 
     private func execute(_ directive: Directive) async throws {
@@ -119,7 +127,7 @@ extension ConsensusDriver {
             deferred.sends.append(.vote(signed))
         } else {
             try feedOwn(.vote(signed, now: now))
-            try await gossip(.vote(signed))
+            try await gossipOwn(.vote(signed))
         }
     }
 
@@ -143,7 +151,7 @@ extension ConsensusDriver {
             deferred.sends.append(.proposal(signed))
         } else {
             try feedOwn(.proposal(signed, now: now))
-            try await gossipProposal(signed)
+            try await gossipProposal(signed, own: true)
         }
     }
 
@@ -162,13 +170,13 @@ extension ConsensusDriver {
 
     /// Sends our proposal and then its parts: peers accept parts only for a proposal they hold,
     /// and one connection keeps the order.
-    func gossipProposal(_ proposal: Proposal) async throws {
-        try await gossip(.proposal(proposal))
+    func gossipProposal(_ proposal: Proposal, own: Bool = false) async throws {
+        await transmit(reactor.relay(.proposal(proposal), own: own))
         guard let block = blocks.block(proposal.blockID) else { return }
         let parts = block.makePartSet()
         for index in 0..<parts.total {
             guard let part = parts.part(at: index) else { continue }
-            try await gossip(.blockPart(height: proposal.height, round: proposal.round, part: part))
+            await transmit(reactor.relay(.blockPart(height: proposal.height, round: proposal.round, part: part), own: own))
         }
     }
 }

@@ -9,6 +9,11 @@ extension ConsensusDriver {
         await transmit(reactor.relay(message, from: origin))
     }
 
+    /// Our own vote or proposal: relayed whatever peers have filled the height with.
+    func gossipOwn(_ message: ConsensusWireMessage) async throws {
+        await transmit(reactor.relay(message, own: true))
+    }
+
     func transmit(_ sends: [GossipReactor.Send]) async {
         for send in sends { await network.send(to: send.peer, channel: send.channel, bytes: send.bytes) }
     }

@@ -44,6 +44,12 @@ extension ConsensusDriver {
     /// Votes of our height are checked against our validator set, votes of the next height
     /// against the next set (the core buffers them); anything else is stale.
     private func receive(_ vote: Vote, from peer: String) async throws {
+        // Nothing signs extension bytes until vote extensions are enabled (they are not built
+        // yet): a vote carrying them is malformed, and its sender is dropped before any work.
+        guard vote.extension.isEmpty, vote.extensionSignature.isEmpty else {
+            await reject(peer, "vote carries extension bytes, but vote extensions are not enabled")
+            return
+        }
         // Peers relay what we relayed (our own votes included): a copy already held was checked
         // and fed once, so it costs neither a signature check nor a WAL write again.
         if vote.height == core.height, reactor.holds(.vote(vote)) {
@@ -75,9 +81,14 @@ extension ConsensusDriver {
             await reject(peer, "invalid vote signature from \(vote.validatorAddress) at height \(vote.height)")
             return
         }
-        if vote.height == core.height { try await gossip(.vote(vote), from: peer) }
+        // Relayed only once the core accepted it, within its caps (a valid vote for a round the
+        // core does not keep is not passed on).
+        guard try await feed(.vote(vote, now: now)) else {
+            counters.staleMessages += 1
+            return
+        }
         observer.publish(.vote(vote))
-        try await feed(.vote(vote, now: now))
+        if vote.height == reactor.height { try await gossip(.vote(vote), from: peer) }
     }
 
     /// Proposals must be signed by the proposer of their (height, round).
@@ -93,12 +104,12 @@ extension ConsensusDriver {
             await reject(peer, "invalid proposal signature at height \(proposal.height) round \(proposal.round)")
             return
         }
-        guard blocks.hold(proposal) else {
+        guard !blocks.holds(proposal), try await feed(.proposal(proposal, now: now)) else {
             counters.staleMessages += 1
             return
         }
+        _ = blocks.hold(proposal)
         try await gossip(.proposal(proposal), from: peer)
-        try await feed(.proposal(proposal, now: now))
         if let block = blocks.block(proposal.blockID) { try await judge(block, proposal: proposal) }
     }
 

@@ -49,8 +49,8 @@ struct GossipReactor {
 
     /// Adds a verified message of the current height; returns it for every peer that lacks it.
     /// `origin`, the peer it came from, is not sent it back.
-    mutating func relay(_ message: ConsensusWireMessage, from origin: String? = nil) -> [Send] {
-        guard let entry = messages.add(message) else { return [] }
+    mutating func relay(_ message: ConsensusWireMessage, from origin: String? = nil, own: Bool = false) -> [Send] {
+        guard let entry = messages.add(message, own: own) else { return [] }
         if let origin, var view = peers[origin], view.sentHeight == height {
             view.sent.insert(entry.digest)
             peers[origin] = view
