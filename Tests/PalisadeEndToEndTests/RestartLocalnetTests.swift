@@ -163,7 +163,8 @@ struct RestartLocalnetTests {
 
         // All four: the chain must reach height 5 with the reference app hashes.
         try net.startAll()
-        let reached = await watch.wait(seconds: 120) { watch.heights.allSatisfy { $0 >= 5 } }
+        // A localnet with timeout_commit 100 ms makes five blocks in a few seconds: 60 s is generous.
+        let reached = await watch.wait(seconds: 60) { watch.heights.allSatisfy { $0 >= 5 } }
         checks.expect(reached, "after the restart before the first block: heights \(watch.heights)\n" + diagnostics(net))
         if reached {
             for height in Int64(1)...5 {
@@ -267,7 +268,7 @@ struct RestartLocalnetTests {
         }
         let target = (watch.heights.max() ?? height) + 3
         for index in faulty { try net.start(index) }
-        let finished = await watch.wait(seconds: 90) { watch.heights.allSatisfy { $0 >= target } }
+        let finished = await watch.wait(seconds: 60) { watch.heights.allSatisfy { $0 >= target } }
         checks.expect(finished, "after the apps were fixed, heights \(watch.heights) (wanted \(target) on every node)\n"
             + diagnostics(net))
         watch.poll()
