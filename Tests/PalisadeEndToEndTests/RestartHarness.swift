@@ -3,6 +3,7 @@ import Foundation
 import FoundationNetworking
 #endif
 import Glibc
+import Synchronization
 import Testing
 
 /// SplitMix64: a small seeded generator, so a failing restart schedule can be run again with
@@ -104,46 +105,66 @@ final class LogWatch {
 }
 
 /// A steady load of kvstore transactions through the nodes' RPC (`broadcast_tx_sync` and
-/// `broadcast_tx_async` in turn, node after node) until cancelled. Requests to a node that is
+/// `broadcast_tx_async` in turn, node after node) until stopped. Requests to a node that is
 /// down fail fast (connection refused) and are only counted.
-actor TxLoad {
-    private(set) var sent = 0
-    private(set) var accepted = 0
-    private var task: Task<Void, Never>?
+///
+/// It runs on a thread of its own over plain loopback sockets, not URLSession: on Linux,
+/// FoundationNetworking crashed the whole test process ("Trying to access a behaviour for a task
+/// that in not in the registry") during a load of requests to nodes that were being killed.
+final class TxLoad: Sendable {
+    private struct State {
+        var stop = false
+        var running = false
+        var sent = 0
+        var accepted = 0
+    }
+
+    private let state = Mutex(State())
+
+    var sent: Int { state.withLock { $0.sent } }
+    var accepted: Int { state.withLock { $0.accepted } }
 
     func start(ports: [Int], tag: String) {
-        task = Task { [weak self] in
+        state.withLock { $0.running = true }
+        let thread = Thread { [self] in
             var n = 0
-            while !Task.isCancelled {
+            while !state.withLock({ $0.stop }) {
                 let port = ports[n % ports.count]
                 let method = n % 2 == 0 ? "broadcast_tx_sync" : "broadcast_tx_async"
-                let ok = await Self.send(port: port, method: method, tx: "\(tag)\(n)=v\(n)")
-                await self?.record(ok)
+                let ok = Self.send(port: port, path: "/\(method)?tx=%22\(tag)\(n)=v\(n)%22")
+                state.withLock {
+                    $0.sent += 1
+                    if ok { $0.accepted += 1 }
+                }
                 n += 1
-                try? await Task.sleep(for: .milliseconds(15))
+                usleep(15_000)
             }
+            state.withLock { $0.running = false }
         }
+        thread.start()
     }
 
+    /// Asks the thread to stop and waits until its last request is over (at most 5 s).
     func stop() async {
-        task?.cancel()
-        await task?.value
-        task = nil
+        state.withLock { $0.stop = true }
+        while state.withLock({ $0.running }) { try? await Task.sleep(for: .milliseconds(10)) }
     }
 
-    private func record(_ ok: Bool) {
-        sent += 1
-        if ok { accepted += 1 }
-    }
-
-    private static func send(port: Int, method: String, tx: String) async -> Bool {
-        guard let url = URL(string: "http://127.0.0.1:\(port)/\(method)?tx=%22\(tx)%22") else { return false }
-        var request = URLRequest(url: url)
-        request.timeoutInterval = 5
-        guard let (data, _) = try? await URLSession.shared.data(for: request),
-              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-              let result = object["result"] as? [String: Any] else { return false }
-        return (result["code"] as? Int) == 0
+    /// One GET with `Connection: close`; true when the JSON-RPC result has code 0.
+    private static func send(port: Int, path: String) -> Bool {
+        do {
+            let socket = try LoopbackSocket(port: port, timeout: 5)
+            defer { socket.close() }
+            try socket.send(Array("GET \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\n\r\n".utf8))
+            let answer = try socket.receiveAll()
+            let separator: [UInt8] = [13, 10, 13, 10]
+            guard let head = (0..<max(0, answer.count - 3)).first(where: { Array(answer[$0..<($0 + 4)]) == separator }),
+                  let object = try? JSONSerialization.jsonObject(with: Data(answer[(head + 4)...])) as? [String: Any],
+                  let result = object["result"] as? [String: Any] else { return false }
+            return (result["code"] as? Int) == 0
+        } catch {
+            return false
+        }
     }
 }
 
