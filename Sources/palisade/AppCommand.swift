@@ -27,6 +27,11 @@ struct AppCommand: AsyncParsableCommand {
     @Option(help: "SQLite file that keeps the committed state across restarts (default: in memory only).")
     var db: String?
 
+    /// A test fault for the end-to-end restart tests: FinalizeBlock at this height throws.
+    @Option(name: .customLong("fail-finalize-at-height"),
+            help: ArgumentHelp("Test fault: FinalizeBlock at this height throws (the node must halt).", visibility: .hidden))
+    var failFinalizeAtHeight: Int64?
+
     func run() async throws {
         let address: ABCIAddress
         do {
@@ -34,7 +39,8 @@ struct AppCommand: AsyncParsableCommand {
         } catch {
             throw ValidationError("--laddr: \(error.description)")
         }
-        let app = try await makeApplication()
+        var app = try await makeApplication()
+        if let failFinalizeAtHeight { app = FinalizeFaultApplication(inner: app, height: failFinalizeAtHeight) }
         let server = try await ABCISocketServer.start(serving: app, at: address)
         print("serving \(name.rawValue) on \(server.localAddress)")
         // SIGINT and SIGTERM close the listening socket and the connections, then run() returns.

@@ -91,6 +91,38 @@ final class Localnet: @unchecked Sendable {
         return process.terminationStatus
     }
 
+    /// SIGKILL to every node the harness runs, all sent before any exit is waited for, so the
+    /// nodes die within a few milliseconds of each other (a power cut of the whole network).
+    func kill9All() {
+        let running = processes
+        for index in running.keys.sorted() { if let process = running[index] { kill(process.processIdentifier, SIGKILL) } }
+        for index in running.keys.sorted() {
+            running[index]?.waitUntilExit()
+            processes[index] = nil
+        }
+    }
+
+    /// SIGTERM to every node the harness runs, all at once; then each one's exit status, waited
+    /// for up to `seconds` in all (nil: it had to be killed).
+    func terminateAll(seconds: Double = 60) -> [Int: Int32?] {
+        let running = processes
+        for index in running.keys.sorted() { running[index]?.terminate() }
+        let deadline = Date().addingTimeInterval(seconds)
+        while running.values.contains(where: \.isRunning), Date() < deadline { usleep(20_000) }
+        var statuses: [Int: Int32?] = [:]
+        for index in running.keys.sorted() {
+            guard let process = running[index] else { continue }
+            if process.isRunning {
+                kill9(index)
+                statuses[index] = .some(nil)
+            } else {
+                processes[index] = nil
+                statuses[index] = process.terminationStatus
+            }
+        }
+        return statuses
+    }
+
     func isRunning(_ index: Int) -> Bool { processes[index]?.isRunning ?? false }
 
     /// The exit status of a node that stopped by itself; nil while it runs or if it was not started.
