@@ -109,7 +109,14 @@ public final class ConsensusWAL {
 
     /// As `inputs(forHeight:)`, with the block parts logged among them, in log order.
     public func entries(forHeight height: Int64) throws(WALError) -> [WALEntry] {
-        let entries = try readAll()
+        try Self.replaySlice(of: readAll(), forHeight: height, path: path)
+    }
+
+    /// The part of a log's `entries` that (re)starting `height` replays: what follows the
+    /// `endHeight(height - 1)` marker, or everything when there is no marker at all. Any log
+    /// (this file, the simulator's memory) cuts the same way.
+    public static func replaySlice(of entries: [WALEntry], forHeight height: Int64,
+                                   path: String) throws(WALError) -> [WALEntry] {
         let start: Int
         if let marker = entries.lastIndex(of: .endHeight(height - 1)) {
             start = marker + 1
