@@ -48,7 +48,7 @@ struct BlockSyncPool {
         var bytes = 0
     }
 
-    let limits: Limits
+    private(set) var limits: Limits
     /// The next height to apply.
     private(set) var next: Int64
     private var requests: [Int64: Request] = [:]
@@ -188,8 +188,11 @@ struct BlockSyncPool {
         return peers.sorted()
     }
 
-    /// Starts over from `height` (after consensus moved the chain on by itself).
-    mutating func reset(next height: Int64) {
+    func isExcluded(_ peer: String, now: Int64) -> Bool { (excludedUntil[peer] ?? .min) > now }
+
+    /// Starts a sync session from `height`; which peers are excluded, and until when, is kept.
+    mutating func reset(next height: Int64, limits: Limits? = nil) {
+        if let limits { self.limits = limits }
         next = height
         requests = [:]
         ready = [:]

@@ -16,8 +16,11 @@ extension ConsensusDriver {
     static let syncLag: Int64 = 3
     static let behindBeatsLimit = 2
 
-    /// The highest height a peer reports having stored.
-    var bestPeerHeight: Int64 { reactor.storedHeights.values.max() ?? 0 }
+    /// The highest height a peer reports having stored, among peers block sync may ask (one
+    /// that claimed a height and did not deliver it is not believed for a while).
+    var bestPeerHeight: Int64 {
+        reactor.storedHeights.filter { !sync.isExcluded($0.key, now: nowMilliseconds) }.values.max() ?? 0
+    }
 
     var nowMilliseconds: Int64 { now.seconds &* 1_000 &+ Int64(now.nanos / 1_000_000) }
 
@@ -31,24 +34,24 @@ extension ConsensusDriver {
         case .request(let height):
             await serve(height, to: peer)
         case .noBlock(let height):
-            if sync?.noBlock(height: height, from: peer, now: nowMilliseconds) != true { counters.staleMessages += 1 }
+            if !syncing || !sync.noBlock(height: height, from: peer, now: nowMilliseconds) { counters.staleMessages += 1 }
             try await requestBlocks()
         case let .chunk(height, index, total, data, commit):
-            guard sync != nil else {
+            guard syncing else {
                 counters.staleMessages += 1
                 return
             }
-            switch sync?.receive(height: height, index: index, total: total, data: data, commit: commit, from: peer) {
-            case .invalid(let reason)?:
-                sync?.exclude(peer, now: nowMilliseconds)
+            switch sync.receive(height: height, index: index, total: total, data: data, commit: commit, from: peer) {
+            case .invalid(let reason):
+                sync.exclude(peer, now: nowMilliseconds)
                 await reject(peer, "block sync: \(reason)")
                 try await requestBlocks()
-            case .complete?:
+            case .complete:
                 try await applySynced()
-            case .unsolicited?, nil:
+            case .unsolicited:
                 // Late (its request timed out and went elsewhere) or never asked: drop it.
                 counters.staleMessages += 1
-            case .pending?:
+            case .pending:
                 break
             }
         }
@@ -74,11 +77,11 @@ extension ConsensusDriver {
         let stalled = best > chain.lastBlockHeight && chain.lastBlockHeight == heightAtLastBeat
         behindBeats = stalled ? behindBeats + 1 : 0
         heightAtLastBeat = chain.lastBlockHeight
-        if sync == nil, best >= chain.lastBlockHeight + Self.syncLag || behindBeats >= Self.behindBeatsLimit {
+        if !syncing, best >= chain.lastBlockHeight + Self.syncLag || behindBeats >= Self.behindBeatsLimit {
             enterBlockSync(best: best)
         }
-        guard sync != nil else { return }
-        for peer in sync?.expire(now: nowMilliseconds) ?? [] {
+        guard syncing else { return }
+        for peer in sync.expire(now: nowMilliseconds) {
             logger.info("block sync: a peer was too slow; asking others", metadata: ["peer": "\(peer)"])
         }
         try await requestBlocks()
@@ -92,13 +95,13 @@ extension ConsensusDriver {
         if chain.consensusParams.block.maxBytes > 0 {
             limits.maxBlockBytes = Int(clamping: chain.consensusParams.block.maxBytes) + 4_096
         }
-        sync = BlockSyncPool(next: chain.nextHeight, limits: limits)
+        sync.reset(next: chain.nextHeight, limits: limits)
+        syncing = true
     }
 
     private func requestBlocks() async throws {
-        guard var pool = sync else { return }
-        let planned = pool.plan(peers: reactor.storedHeights, now: nowMilliseconds)
-        sync = pool
+        guard syncing else { return }
+        let planned = sync.plan(peers: reactor.storedHeights, now: nowMilliseconds)
         for (peer, height) in planned {
             await network.send(to: peer, channel: NodeChannel.blockSync,
                                bytes: BlockSyncMessage.request(height: height).encoded())
@@ -108,7 +111,7 @@ extension ConsensusDriver {
     /// Applies every block that is next in line, each verified first: its commit must carry +2/3
     /// of the voting power of its height's validator set, for exactly this block.
     private func applySynced() async throws {
-        while let item = sync?.nextReady() {
+        while syncing, let item = sync.nextReady() {
             let height = chain.nextHeight
             let blockID = item.block.blockID
             do {
@@ -117,11 +120,11 @@ extension ConsensusDriver {
                 }
                 try chain.validators.verifyCommit(chainID: chainID, blockID: blockID, height: height, commit: item.commit)
             } catch {
-                sync?.rejected(now: nowMilliseconds)
+                sync.rejected(now: nowMilliseconds)
                 await reject(item.peer, "block sync: block \(height) does not verify: \(error)")
                 continue
             }
-            sync?.applied()
+            sync.applied()
             try await apply(item.block, blockID: blockID, commit: item.commit)
             counters.catchUpBlocks += 1
         }
@@ -129,14 +132,15 @@ extension ConsensusDriver {
         try await leaveBlockSyncIfCaughtUp()
     }
 
-    /// Caught up: no peer has stored more than one height above ours. Consensus takes the next
-    /// height from there (peers still hold its messages, or are about to decide it).
+    /// Caught up: no peer we may ask has stored a height above ours, so the next height is the
+    /// one peers are deciding now, and consensus takes it from there. (Leaving one height short
+    /// would strand a node that entered because it missed a single decision.)
     private func leaveBlockSyncIfCaughtUp() async throws {
-        guard let pool = sync, chain.lastBlockHeight >= bestPeerHeight - 1 else { return }
+        guard syncing, chain.lastBlockHeight >= bestPeerHeight else { return }
         logger.notice("caught up; switching to consensus",
                       metadata: ["height": "\(chain.lastBlockHeight)", "synced_blocks": "\(counters.catchUpBlocks)",
-                                 "in_flight": "\(pool.inFlight)"])
-        sync = nil
+                                 "in_flight": "\(sync.inFlight)"])
+        syncing = false
         behindBeats = 0
         if core.height < chain.nextHeight { try await startHeight() }
     }

@@ -17,7 +17,7 @@ extension ConsensusDriver {
             await reject(peer, "message on channel \(channel), expected \(message.channel)")
             return
         }
-        if sync != nil, message.channel != NodeChannel.consensusState {
+        if syncing, message.channel != NodeChannel.consensusState {
             // Block sync is applying heights this message's round belongs to or precedes.
             counters.staleMessages += 1
             return

@@ -6,7 +6,7 @@ import PalisadeTypes
 extension ConsensusDriver {
     /// True exactly while the node block-syncs (`/status` `catching_up`).
     func isCatchingUp() -> Bool {
-        sync != nil
+        syncing
     }
 
     func roundStateSummary() -> RoundStateSummary {

@@ -61,8 +61,11 @@ public actor ConsensusDriver {
     /// Decided before the block arrived (after a restart, say); executed when it does.
     var pendingDecision: Decision?
     var reactor = GossipReactor()
-    /// Block sync's state while the node catches up by fetching decided blocks; nil in consensus.
-    var sync: BlockSyncPool?
+    /// True while the node catches up by block sync instead of running consensus.
+    var syncing = false
+    /// Block sync's bookkeeping; kept between sync sessions so that peers that failed us stay
+    /// excluded for their time.
+    var sync = BlockSyncPool(next: 1)
     /// Heartbeats in a row on which a peer reported a stored height above ours and ours had not
     /// moved since the previous heartbeat.
     var behindBeats = 0
@@ -158,10 +161,10 @@ public actor ConsensusDriver {
             reactor.disconnected(peer)
         case .timeout(let timeout):
             // While block sync moves the chain, the core's height is behind it: nothing to time out.
-            guard sync == nil else { return }
+            guard !syncing else { return }
             try await feed(.timeout(timeout, now: now))
         case .startHeight(let height):
-            guard sync == nil, height == chain.nextHeight, height > core.height else { return }
+            guard !syncing, height == chain.nextHeight, height > core.height else { return }
             try await startHeight()
         case .heartbeat:
             try await syncTick()
