@@ -5,8 +5,11 @@ import PalisadeTypes
 /// proposal we hold and only if its Merkle proof matches that proposal's part-set header, so
 /// parts cannot be forged even by a peer that relays them.
 struct BlockAssembler {
-    /// Signed proposals by the part-set header they name.
-    private(set) var proposals: [PartSetHeader: Proposal] = [:]
+    /// Signed proposals by round and the part-set header they name. One block can be proposed in
+    /// several rounds (a proposer re-proposes its valid value, with a POL round): each round's
+    /// proposal is its own message for the core, while the block is assembled once.
+    private var proposals: [Round: [PartSetHeader: Proposal]] = [:]
+    private typealias Round = Int32
     /// Blocks whose validity was asked of the app (or that are our own): judged at most once.
     private var judged: Set<BlockID> = []
     /// Part sets by the header a signed proposal named; a Byzantine proposer can name several.
@@ -21,17 +24,23 @@ struct BlockAssembler {
     /// Holds a verified proposal and starts collecting its block's parts. False when it is
     /// already held.
     mutating func hold(_ proposal: Proposal) -> Bool {
-        guard proposals[proposal.blockID.partSetHeader] == nil else { return false }
-        proposals[proposal.blockID.partSetHeader] = proposal
+        guard !holds(proposal) else { return false }
+        proposals[proposal.round, default: [:]][proposal.blockID.partSetHeader] = proposal
         _ = expect(proposal)
         return true
     }
 
-    func holds(_ proposal: Proposal) -> Bool { proposals[proposal.blockID.partSetHeader] != nil }
+    func holds(_ proposal: Proposal) -> Bool { proposals[proposal.round]?[proposal.blockID.partSetHeader] != nil }
+
+    /// A held proposal naming `header`, the one of `round` if there is one.
+    func proposal(naming header: PartSetHeader, round: Int32) -> Proposal? {
+        proposals[round]?[header] ?? heldProposals.first { $0.blockID.partSetHeader == header }
+    }
 
     /// Proposals in a fixed order: by round, then block hash.
     var heldProposals: [Proposal] {
-        proposals.values.sorted { ($0.round, $0.blockID.hash.upperHex) < ($1.round, $1.blockID.hash.upperHex) }
+        proposals.values.flatMap(\.values)
+            .sorted { ($0.round, $0.blockID.hash.upperHex) < ($1.round, $1.blockID.hash.upperHex) }
     }
 
     /// Records that `id` is being judged; false if it already was.
@@ -39,13 +48,18 @@ struct BlockAssembler {
 
     func wasJudged(_ id: BlockID) -> Bool { judged.contains(id) }
 
-    /// Starts collecting parts for `proposal`. Returns false when already known.
+    /// Starts collecting parts for `proposal`, or lets parts sent with a later round's
+    /// re-proposal of the same block complete the set already begun. False when nothing is
+    /// needed (the block is complete) or the round is full.
     mutating func expect(_ proposal: Proposal) -> Bool {
         let header = proposal.blockID.partSetHeader
-        guard partSets[header] == nil, blocks[proposal.blockID] == nil,
+        guard blocks[proposal.blockID] == nil,
               (headersByRound[proposal.round]?.count ?? 0) < Self.maxProposalsPerRound,
-              let set = try? PartSet(header: header) else { return false }
-        partSets[header] = set
+              headersByRound[proposal.round]?.contains(header) != true else { return false }
+        if partSets[header] == nil {
+            guard let set = try? PartSet(header: header) else { return false }
+            partSets[header] = set
+        }
         headersByRound[proposal.round, default: []].append(header)
         return true
     }
@@ -105,11 +119,11 @@ extension BlockAssembler {
         let outcome = add(part, round: round)
         switch outcome {
         case let .completed(header, block):
-            guard let proposal = proposals[header] else { return (outcome, nil) }
+            guard let proposal = proposal(naming: header, round: round) else { return (outcome, nil) }
             if block.blockID == proposal.blockID { insert(block, id: proposal.blockID) }
             return (outcome, proposal)
         case let .undecodable(header, _):
-            return (outcome, proposals[header])
+            return (outcome, proposal(naming: header, round: round))
         default:
             return (outcome, nil)
         }
