@@ -4,8 +4,8 @@ import PalisadeTypes
 /// The driver's log, read by the run. Two of its lines are observations the checker needs and
 /// no port sees: `equivocation` (the core reported a duplicate vote, which the runtime hands to
 /// the evidence pool) and `signer refused` (the runtime asked for a signature the guard
-/// refused outside replay, so the validator stays silent). Everything else is dropped; a run
-/// keeps warnings and above only, so debug lines are never even formatted.
+/// refused outside replay, so the validator stays silent). Other warnings go into the trace; a
+/// run keeps warnings and above only, so debug lines are never even formatted.
 struct RuntimeLogTap: LogHandler {
     let world: SimWorld
     let endpoint: Int
@@ -34,10 +34,11 @@ struct RuntimeLogTap: LogHandler {
                     receiver: receiver,
                     slot: .init(validator: signer, height: height, round: round, type: type))
             }
-        } else if text.hasPrefix("signer refused") || event.level >= .error {
+        } else {
             let receiver = validator, endpoint = endpoint
+            let details = (event.metadata ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
             world.state.withLock { state in
-                state.trace.record(state.now, "n\(endpoint) LOG \(event.level): \(text)")
+                state.trace.record(state.now, "n\(endpoint) LOG \(event.level): \(text) \(details.joined(separator: " "))")
                 if text.hasPrefix("signer refused") {
                     state.observations.recordSignerRefusal(validator: receiver, detail: text)
                 }

@@ -151,14 +151,17 @@ public struct ScenarioPlan: Sendable, CustomStringConvertible {
             }
             appBehindOnRestart = rng.chance(0.7)
         }
-        if scenario == .offline, let victim = honestValidators.sorted().last {
+        // The lightest validator: the others keep more than 2/3 of the power while it is away.
+        if scenario == .offline,
+           let victim = honestValidators.sorted().min(by: { powers[$0] < powers[$1] }), powers[victim] * 3 < total {
             let until = rng.int(in: 8...20)
             crashes.append(Crash(endpoints: [victim], at: rng.int(in: 0...2_000), downFor: 0, afterPortCalls: 0,
                                  untilHeight: until))
             targetHeight = until + 2
         }
-        if [.clean, .lossy, .crash, .fullRestart, .offline].contains(scenario), rng.chance(0.25) {
-            maxBlockBytes = rng.int(in: 100_000...300_000)
+        if [.clean, .lossy, .crash, .fullRestart, .offline].contains(scenario), rng.chance(0.2) {
+            // One to three block parts (64 KiB each).
+            maxBlockBytes = rng.int(in: 30_000...150_000)
         }
     }
 
