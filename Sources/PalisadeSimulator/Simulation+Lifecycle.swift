@@ -135,7 +135,6 @@ extension Simulation {
         case 0:
             return node.app
         case 1:
-            guard (try? node.store.latestState())??.lastBlockHeight ?? 0 > 0 else { return node.app }
             record("n\(node.endpoint) app replaced by a fresh one")
             return KVStoreApplication()
         default:
