@@ -1,9 +1,10 @@
+import Foundation
 import PalisadeSimulator
 import Testing
 
 /// The simulator's main claim, now about the runtime the node ships: across every fault mix
 /// with Byzantine stake below 1/3, no seed breaks agreement, validity or the double-sign rule,
-/// and no equivocation goes unreported. 8 mixes × 80 seeds (640).
+/// and no equivocation goes unreported.
 ///
 /// Liveness is checked too, but the driver does not yet meet it: the seeds found the restart
 /// stalls of issue 11 (decided or locked blocks whose bytes no WAL kept, a WAL without an
@@ -14,32 +15,17 @@ import Testing
 /// an invalid decision or an honest double-sign always fails the test.
 @Suite("Seed campaign")
 struct SeedCampaignTests {
-    static let seedsPerMix = 80
-    static let safetyKinds: Set<String> = ["agreement", "validity", "double-sign", "missing-evidence"]
+    /// 80 per mix (640 seeds) takes far longer than the suite's budget in a debug build, so the
+    /// default here is 10 per mix; `PALISADE_SIM_SEEDS_PER_MIX=80 swift test ...` runs the full
+    /// campaign, and `Scripts/simulate --seeds 640` runs it in release.
+    static let seedsPerMix = Int(ProcessInfo.processInfo.environment["PALISADE_SIM_SEEDS_PER_MIX"] ?? "") ?? 10
 
     @Test("no safety violation; liveness failures are the driver's known bugs", arguments: Scenario.faultMixes)
     func zeroViolations(scenario: Scenario) async {
         let options = Campaign.Options(from: 1_000, count: Self.seedsPerMix, scenario: scenario, heights: 3, workers: 2)
         let summary = await Campaign.run(options)
         #expect(summary.seedsRun == Self.seedsPerMix)
-        var known: [String] = []
-        for failure in summary.failures {
-            let text = """
-                seed \(failure.seed) \(scenario): \(failure.violations.prefix(4).map(String.init(describing:)).joined(separator: "; "))
-                reproduce: \(failure.reproduction)
-                \(failure.traceTail.suffix(12).joined(separator: "\n"))
-                """
-            if failure.violations.contains(where: { Self.safetyKinds.contains($0.kind) }) {
-                Issue.record(Comment(rawValue: text))
-            } else {
-                known.append(text)
-            }
-        }
-        if !known.isEmpty {
-            withKnownIssue("liveness: issue 11's restart stalls and the dropped re-proposal", isIntermittent: true) {
-                for text in known { Issue.record(Comment(rawValue: text)) }
-            }
-        }
+        DriverKnownIssues.judge(summary.failures)
     }
 
     /// More than 1/3 Byzantine (twins on both sides of an honest partition): if the checker
