@@ -1,7 +1,7 @@
 // swift-tools-version: 6.1
 // Palisade: a Tendermint-style proof-of-stake BFT validator.
 // Layering (ARCHITECTURE §3): arrows point down only.
-//   palisade (CLI) -> PalisadeSimulator -> PalisadeConsensus -> PalisadeTypes -> PalisadeCrypto -> CSodium
+//   palisade (CLI) -> PalisadeSimulator -> PalisadeNode -> PalisadeConsensus -> PalisadeTypes -> PalisadeCrypto -> CSodium
 // PalisadeConsensus, PalisadeTypes and PalisadeCrypto are pure: no I/O, no clock, no hidden randomness.
 import PackageDescription
 
@@ -144,9 +144,15 @@ let package = Package(
             dependencies: ["PalisadeTypes", "PalisadeCrypto"],
             swiftSettings: strict
         ),
+        // Runs the node's own consensus runtime (PalisadeNode's ConsensusDriver) against simulated
+        // ports: virtual time, a faulty network, storage whose crash loses what was not synced.
         .target(
             name: "PalisadeSimulator",
-            dependencies: ["PalisadeConsensus", "PalisadeTypes", "PalisadeCrypto"],
+            dependencies: [
+                "PalisadeNode", "PalisadeConsensus", "PalisadeTypes", "PalisadeCrypto", "PalisadeABCI", "PalisadeApps",
+                "PalisadeMempool", "PalisadeState", "PalisadeStorage",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strict
         ),
         // Durable pieces of the validator process: the double-sign guard's state file and the WAL.
@@ -286,7 +292,7 @@ let package = Package(
         ),
         .testTarget(
             name: "PalisadeSimulatorTests",
-            dependencies: ["PalisadeSimulator", "PalisadeConsensus", "PalisadeTypes"],
+            dependencies: ["PalisadeSimulator", "PalisadeConsensus", "PalisadeTypes", "PalisadeCrypto", "PalisadeStorage"],
             swiftSettings: strict
         ),
     ]

@@ -1,13 +1,12 @@
-import Foundation
 import PalisadeCrypto
 
-/// Many seeds, spread over cores. A seed's run depends on nothing but the seed and the
+/// Many seeds, spread over worker tasks. A seed's run depends on nothing but the seed and the
 /// options, so the order in which workers finish changes no result.
 public enum Campaign {
     public struct Options: Sendable {
         public var from: UInt64
         public var count: Int
-        /// nil: seed s runs `Scenario.faultMixes[s % 6]`.
+        /// nil: seed s runs `Scenario.faultMixes[s % faultMixes.count]`.
         public var scenario: Scenario?
         public var validators: Int?
         public var heights: Int64
@@ -72,48 +71,35 @@ public enum Campaign {
     }
 
     /// Runs one seed.
-    public static func run(seed: UInt64, options: Options, keepTrace: Bool = false) -> SimulationResult {
-        Simulation(seed: seed, scenario: options.scenario(for: seed), validators: options.validators,
-                   heights: options.heights, keepTrace: keepTrace).run()
+    public static func run(seed: UInt64, options: Options, keepTrace: Bool = false) async -> SimulationResult {
+        await Simulation(seed: seed, scenario: options.scenario(for: seed), validators: options.validators,
+                         heights: options.heights, keepTrace: keepTrace).run()
     }
 
-    /// Runs every seed of `options` on `options.workers` threads; `progress` sees each result as
-    /// it completes (from any worker thread).
-    public static func run(_ options: Options, progress: @escaping @Sendable (SimulationResult) -> Void = { _ in }) -> Summary {
+    /// Runs every seed of `options` on `options.workers` concurrent tasks (each run is one task
+    /// awaiting its drivers in turn); `progress` sees each result as it completes.
+    public static func run(_ options: Options,
+                           progress: @escaping @Sendable (SimulationResult) -> Void = { _ in }) async -> Summary {
         let workers = max(1, options.workers)
-        let total = LockedSummary()
-        DispatchQueue.concurrentPerform(iterations: workers) { worker in
-            var part = Summary()
-            var offset = worker
-            while offset < options.count {
-                let result = run(seed: options.from + UInt64(offset), options: options)
-                part.add(result)
-                progress(result)
-                offset += workers
+        var summary = await withTaskGroup(of: Summary.self) { group in
+            for worker in 0..<workers {
+                group.addTask {
+                    var part = Summary()
+                    var offset = worker
+                    while offset < options.count {
+                        let result = await run(seed: options.from + UInt64(offset), options: options)
+                        part.add(result)
+                        progress(result)
+                        offset += workers
+                    }
+                    return part
+                }
             }
-            total.merge(part)
+            var total = Summary()
+            for await part in group { total.merge(part) }
+            return total
         }
-        var summary = total.value
         summary.failures.sort { $0.seed < $1.seed }
-        return summary
-    }
-}
-
-/// The campaign's running total, shared by its worker threads.
-private final class LockedSummary: @unchecked Sendable {
-    // @unchecked: every access to `summary` holds `lock`.
-    private let lock = NSLock()
-    private var summary = Campaign.Summary()
-
-    func merge(_ part: Campaign.Summary) {
-        lock.lock()
-        defer { lock.unlock() }
-        summary.merge(part)
-    }
-
-    var value: Campaign.Summary {
-        lock.lock()
-        defer { lock.unlock() }
         return summary
     }
 }

@@ -75,3 +75,4 @@ struct EventQueue<Payload> {
         }
     }
 }
+extension EventQueue: Sendable where Payload: Sendable {}

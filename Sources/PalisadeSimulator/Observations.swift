@@ -48,6 +48,7 @@ public struct Observations: Sendable {
     private(set) var equivocationsReceived: Set<Received> = []
     private var evidence: Set<Received> = []
     private(set) var signerRefusals: [Violation] = []
+    private(set) var halts: [Violation] = []
 
     public init() {}
 
@@ -94,8 +95,17 @@ public struct Observations: Sendable {
 
     /// A `.duplicateVote` that honest `receiver`'s core emitted.
     public mutating func recordEvidence(receiver: Int, signer: Int, _ vote: Vote) {
-        evidence.insert(Received(receiver: receiver,
-                                 slot: VoteSlot(validator: signer, height: vote.height, round: vote.round, type: vote.type)))
+        recordEvidence(receiver: receiver,
+                       slot: VoteSlot(validator: signer, height: vote.height, round: vote.round, type: vote.type))
+    }
+
+    public mutating func recordEvidence(receiver: Int, slot: VoteSlot) {
+        evidence.insert(Received(receiver: receiver, slot: slot))
+    }
+
+    /// An honest validator's runtime stopped with an error (a `NodeError`: it halted).
+    public mutating func recordHalt(validator: Int, reason: String) {
+        halts.append(.halted(validator: validator, reason: reason))
     }
 
     public mutating func recordSignerRefusal(validator: Int, detail: String) {

@@ -14,14 +14,19 @@ public struct SafetyChecker: Sendable {
     /// Every honest validator must have decided `targetHeight` by `deadline`; nil skips liveness
     /// (the negative control, where more than 1/3 is Byzantine and liveness is not promised).
     public var liveness: (targetHeight: Int64, deadline: SimTime)?
+    /// Full restarts (every validator crashed, then all came back by `time`): each honest
+    /// validator must decide a new height after `time` and by `deadline`.
+    public var restarts: [(time: SimTime, deadline: SimTime)]
 
     public init(honest: Set<Int>, proposer: @escaping @Sendable (Int64, Int32) -> Int,
                 isValid: @escaping @Sendable (BlockID, Int64) -> Bool,
-                liveness: (targetHeight: Int64, deadline: SimTime)?) {
+                liveness: (targetHeight: Int64, deadline: SimTime)?,
+                restarts: [(time: SimTime, deadline: SimTime)] = []) {
         self.honest = honest
         self.proposer = proposer
         self.isValid = isValid
         self.liveness = liveness
+        self.restarts = restarts
     }
 
     public func check(_ observations: Observations) -> [Violation] {
@@ -34,7 +39,19 @@ public struct SafetyChecker: Sendable {
             .sorted { ($0.receiver, $0.slot.height, $0.slot.round, $0.slot.validator, $0.slot.type.rawValue) < ($1.receiver, $1.slot.height, $1.slot.round, $1.slot.validator, $1.slot.type.rawValue) }
             .map { .missingEvidence(receiver: $0.receiver, signer: $0.slot.validator, height: $0.slot.height,
                                     round: $0.slot.round, type: $0.slot.type) }
-        violations += observations.signerRefusals
+        violations += observations.signerRefusals.filter { if case let .signerRefused(v, _) = $0 { honest.contains(v) } else { true } }
+        violations += observations.halts.filter { if case let .halted(v, _) = $0 { honest.contains(v) } else { true } }
+        for restart in restarts {
+            for validator in honest.sorted() {
+                let decided = observations.decisions[validator]?.values.contains {
+                    $0.time > restart.time && $0.time <= restart.deadline
+                } ?? false
+                if !decided {
+                    violations.append(.stalledAfterRestart(validator: validator, restart: restart.time,
+                                                           deadline: restart.deadline))
+                }
+            }
+        }
         if let liveness {
             for validator in honest.sorted() {
                 if let decided = observations.decisions[validator]?[liveness.targetHeight],

@@ -14,12 +14,18 @@ public enum Scenario: String, CaseIterable, Sendable, CustomStringConvertible {
     case byzantine
     /// All of the above at once.
     case mixed
+    /// Every validator crashes at once, one of them between two port calls of an event it was
+    /// handling; all come back, some with an app behind their store. Liveness is owed after
+    /// each full restart.
+    case fullRestart = "full-restart"
+    /// One validator is down for many heights, then comes back and catches up.
+    case offline
     /// Byzantine stake above 1/3 (twins on both sides of an honest partition): the checker
     /// must report forks here, or it is broken.
     case negativeControl = "negative-control"
 
     /// The mixes that must produce zero violations.
-    public static let faultMixes: [Scenario] = [.clean, .lossy, .partition, .crash, .byzantine, .mixed]
+    public static let faultMixes: [Scenario] = [.clean, .lossy, .partition, .crash, .byzantine, .mixed, .fullRestart, .offline]
 
     public var description: String { rawValue }
 

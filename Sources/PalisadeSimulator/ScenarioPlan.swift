@@ -8,18 +8,37 @@ public struct ScenarioPlan: Sendable, CustomStringConvertible {
     /// endpointValidator[e]: the validator endpoint `e` signs as. Endpoints 0..<N are the
     /// validators; a twin's second instance is an extra endpoint after them.
     public var endpointValidator: [Int]
-    /// Honest crash windows (the node keeps its WAL and signer record).
+    /// Crashes of honest endpoints (each keeps its WAL's synced records, its signer record and
+    /// its block store); one crash of every endpoint at once is a full restart.
     public var crashes: [Crash]
     public var network: NetworkModel
+    /// Blocks near `block.max_bytes`: the genesis allows `maxBlockBytes`, and every mempool
+    /// starts with transactions that fill a block to nearly that.
+    public var maxBlockBytes: Int64?
+    /// Restarts may give a validator an app behind its store (a fresh one, or one some heights
+    /// back), which the handshake must replay.
+    public var appBehindOnRestart: Bool
+    /// The height the run drives every honest validator to (a long offline stretch needs more).
+    public var targetHeight: Int64?
 
     public struct Crash: Sendable, Hashable, CustomStringConvertible {
-        public var validator: Int
+        /// Endpoints that crash together; all of them for a full restart.
+        public var endpoints: [Int]
         public var at: SimTime
         public var downFor: SimTime
-        /// 0: between two inputs; k > 0: after the k-th directive executed from `at` on.
-        public var afterDirectives: Int
+        /// 0: between two events; k > 0: the first endpoint dies at its k-th port call from `at`
+        /// on, in the middle of an event, and the others with it.
+        public var afterPortCalls: Int
+        /// Offline stretch: back only once the other honest validators decided this height.
+        public var untilHeight: Int64?
+
+        public var validator: Int { endpoints.first ?? 0 }
+
         public var description: String {
-            "crash(v\(validator) at \(at)ms\(afterDirectives > 0 ? " +\(afterDirectives) directives" : "") for \(downFor)ms)"
+            let who = endpoints.count == 1 ? "v\(endpoints[0])" : "all \(endpoints.count)"
+            let mid = afterPortCalls > 0 ? " +\(afterPortCalls) port calls" : ""
+            let back = untilHeight.map { " until h=\($0)" } ?? " for \(downFor)ms"
+            return "crash(\(who) at \(at)ms\(mid)\(back))"
         }
     }
 
@@ -28,15 +47,21 @@ public struct ScenarioPlan: Sendable, CustomStringConvertible {
     public var totalPower: Int64 { powers.reduce(0, +) }
     public var byzantinePower: Int64 { byzantine.keys.reduce(0) { $0 + powers[$1] } }
 
-    /// The time from which liveness is owed: GST, or the last honest restart if later.
+    /// The time from which liveness is owed: GST, or the last planned restart if later (an
+    /// offline stretch's end is known only in the run, which adds it).
     public var stabilisation: SimTime {
         crashes.reduce(network.gst) { max($0, $1.at + $1.downFor) }
     }
+
+    /// The crashes that take every validator down at once.
+    public var fullRestarts: [Crash] { crashes.filter { $0.endpoints.count > 1 } }
 
     public var description: String {
         var parts = ["\(scenario) N=\(validatorCount) powers=\(powers) byz=\(byzantinePower)/\(totalPower)"]
         parts += byzantine.sorted { $0.key < $1.key }.map { "v\($0.key):\($0.value)" }
         parts += crashes.map(\.description)
+        if let maxBlockBytes { parts.append("max_bytes=\(maxBlockBytes)") }
+        if appBehindOnRestart { parts.append("app-behind-on-restart") }
         parts.append(network.description)
         return parts.joined(separator: " ")
     }
@@ -52,6 +77,9 @@ public struct ScenarioPlan: Sendable, CustomStringConvertible {
         byzantine = [:]
         crashes = []
         endpointValidator = Array(0..<count)
+        maxBlockBytes = nil
+        appBehindOnRestart = false
+        targetHeight = nil
 
         let total = powers.reduce(0, +)
         var gst: SimTime = 0
@@ -60,8 +88,8 @@ public struct ScenarioPlan: Sendable, CustomStringConvertible {
         var honestSplit: (Set<Int>, Set<Int>)?
 
         switch scenario {
-        case .clean, .lossy, .partition, .crash:
-            gst = scenario == .clean ? 0 : rng.int(in: 3_000...15_000)
+        case .clean, .lossy, .partition, .crash, .fullRestart, .offline:
+            gst = scenario == .clean || scenario == .offline ? 0 : rng.int(in: 3_000...15_000)
         case .byzantine, .mixed:
             gst = scenario == .byzantine ? rng.int(in: 0...10_000) : rng.int(in: 5_000...20_000)
             byzantine = Self.drawByzantineBelowThird(powers: powers, total: total, gst: gst, rng: &rng)
@@ -90,8 +118,7 @@ public struct ScenarioPlan: Sendable, CustomStringConvertible {
         applyTwinTopology(twinSides)
 
         if scenario == .lossy || scenario == .mixed {
-            network.dropProbability = Double(rng.int(in: 5...30)) / 100
-            network.duplicateProbability = Double(rng.int(in: 5...20)) / 100
+            network.dropProbability = Double(rng.int(in: 1...5)) / 100
             network.jitter = .exponential(mean: rng.int(in: 100...800), cap: 5_000)
         } else if scenario != .clean {
             network.jitter = .uniform(max: rng.int(in: delta...1_000))
@@ -108,10 +135,33 @@ public struct ScenarioPlan: Sendable, CustomStringConvertible {
             for _ in 0..<crashCount where !honestSorted.isEmpty {
                 let victim = honestSorted[rng.index(below: honestSorted.count)]
                 // Early enough to land while the first heights are still running.
-                crashes.append(Crash(validator: victim, at: rng.int(in: 0...min(4_000, max(0, gst))),
+                crashes.append(Crash(endpoints: [victim], at: rng.int(in: 0...min(4_000, max(0, gst))),
                                      downFor: rng.int(in: 100...4_000),
-                                     afterDirectives: rng.chance(0.5) ? Int(rng.int(in: 1...4)) : 0))
+                                     afterPortCalls: rng.chance(0.5) ? Int(rng.int(in: 1...6)) : 0))
             }
+            appBehindOnRestart = rng.chance(0.5)
+        }
+        if scenario == .fullRestart {
+            // Anywhere from before the first block to a few heights in; a second one sometimes.
+            var at = rng.int(in: 0...6_000)
+            for _ in 0..<rng.int(in: 1...2) {
+                crashes.append(Crash(endpoints: Array(endpointValidator.indices), at: at, downFor: rng.int(in: 100...3_000),
+                                     afterPortCalls: rng.chance(0.7) ? Int(rng.int(in: 1...12)) : 0))
+                at += rng.int(in: 4_000...12_000)
+            }
+            appBehindOnRestart = rng.chance(0.7)
+        }
+        // The lightest validator: the others keep more than 2/3 of the power while it is away.
+        if scenario == .offline,
+           let victim = honestValidators.sorted().min(by: { powers[$0] < powers[$1] }), powers[victim] * 3 < total {
+            let until = rng.int(in: 8...20)
+            crashes.append(Crash(endpoints: [victim], at: rng.int(in: 0...2_000), downFor: 0, afterPortCalls: 0,
+                                 untilHeight: until))
+            targetHeight = until + 2
+        }
+        if [.clean, .lossy, .crash, .fullRestart, .offline].contains(scenario), rng.chance(0.2) {
+            // One to three block parts (64 KiB each).
+            maxBlockBytes = rng.int(in: 30_000...150_000)
         }
     }
 

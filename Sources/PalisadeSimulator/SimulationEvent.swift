@@ -1,19 +1,19 @@
-import PalisadeConsensus
-import PalisadeTypes
+import PalisadeCrypto
+import PalisadeNode
 
-/// Something that happens at one instant of simulated time. Events for a node carry the node's
-/// incarnation when they were scheduled; after a crash the incarnation changes and the node's
-/// old timers and pending app answers are discarded, as a real process would lose them.
-enum SimulationEvent {
-    case deliver(to: Int, envelope: Envelope)
-    case timeout(endpoint: Int, incarnation: Int, Timeout)
-    case proposalValue(endpoint: Int, incarnation: Int, height: Int64, round: Int32, block: BlockID)
-    case proposalValidity(endpoint: Int, incarnation: Int, height: Int64, round: Int32, block: BlockID, valid: Bool)
-    case startHeight(endpoint: Int, incarnation: Int, height: Int64)
-    /// `afterDirectives` > 0 arms the crash instead: it strikes after the node has executed that
-    /// many more directives, in the middle of handling an input (after a `.persist`, before the
-    /// signature it led to, say), which is where WAL bugs hide.
-    case crash(endpoint: Int, amnesia: Bool, downFor: SimTime, afterDirectives: Int)
+/// Something that happens at one instant of simulated time. Events for a driver carry the
+/// endpoint's incarnation when they were scheduled: a crash ends the incarnation, so its timers
+/// die with it, as a process's would. Messages carry their link's epoch: a broken link loses
+/// everything still in flight on it, as a TCP connection does.
+enum SimulationEvent: Sendable {
+    /// A timer, heartbeat or link notification for one incarnation's driver.
+    case driver(endpoint: Int, incarnation: Int, ConsensusDriver.Event)
+    case deliver(from: Int, to: Int, epoch: Int, channel: UInt8, bytes: Bytes)
+    /// A connection attempt between two endpoints (`a < b`), valid while the link is at `epoch`.
+    case linkUp(a: Int, b: Int, epoch: Int)
+    /// A planned crash; `afterPortCalls` > 0 arms it to strike inside a later `handle`, between
+    /// two port calls (after a WAL append and before its sync, say).
+    case crash(endpoints: [Int], amnesia: Bool, downFor: SimTime?, afterPortCalls: Int)
     case restart(endpoint: Int)
     case globalStabilisation
 }

@@ -39,6 +39,13 @@ final class ValidatorDirectory: @unchecked Sendable {
 
     func index(of address: Address) -> Int? { indexByAddress[address] }
 
+    /// Index by the address as logs print it (the runtime's log metadata carries it that way).
+    var addressIndex: [String: Int] {
+        var index: [String: Int] = [:]
+        for (position, key) in keys.enumerated() { index["\(key.publicKey.address)"] = position }
+        return index
+    }
+
     /// The set for `height` (≥ 1) with proposer priorities as of its round 0.
     func validatorSet(height: Int64) -> ValidatorSet {
         let wanted = Int(max(height, 1))

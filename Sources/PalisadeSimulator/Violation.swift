@@ -16,6 +16,11 @@ public enum Violation: Sendable, Hashable, CustomStringConvertible {
     case signerRefused(validator: Int, detail: String)
     /// After GST an honest validator did not reach the target height within the bound.
     case liveness(validator: Int, decidedHeight: Int64, target: Int64, deadline: SimTime)
+    /// After every validator crashed and restarted at `restart`, an honest one decided no new
+    /// height by `deadline`.
+    case stalledAfterRestart(validator: Int, restart: SimTime, deadline: SimTime)
+    /// An honest validator's runtime halted (app failure, app hash mismatch, storage failure).
+    case halted(validator: Int, reason: String)
 
     public var isAgreement: Bool {
         if case .agreement = self { return true }
@@ -31,6 +36,8 @@ public enum Violation: Sendable, Hashable, CustomStringConvertible {
         case .missingEvidence: "missing-evidence"
         case .signerRefused: "signer-refused"
         case .liveness: "liveness"
+        case .stalledAfterRestart: "stalled-after-restart"
+        case .halted: "halted"
         }
     }
 
@@ -48,6 +55,10 @@ public enum Violation: Sendable, Hashable, CustomStringConvertible {
             "SIGNER-REFUSED honest v\(validator): \(detail)"
         case let .liveness(validator, decidedHeight, target, deadline):
             "LIVENESS v\(validator) decided up to h=\(decidedHeight), target h=\(target) by t=\(deadline)ms"
+        case let .stalledAfterRestart(validator, restart, deadline):
+            "STALLED v\(validator) decided nothing between the full restart at t=\(restart)ms and t=\(deadline)ms"
+        case let .halted(validator, reason):
+            "HALTED honest v\(validator): \(reason)"
         }
     }
 }

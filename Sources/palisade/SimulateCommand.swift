@@ -4,13 +4,13 @@ import PalisadeSimulator
 
 /// `palisade simulate`: the deterministic simulator from the command line. A campaign runs many
 /// seeds and exits non-zero on any violation; `--seed N --trace` replays one run line by line.
-struct Simulate: ParsableCommand {
+struct Simulate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Run the consensus core under seeded network faults and Byzantine validators.",
+        abstract: "Run the node's consensus runtime under seeded faults: network, crashes, Byzantine validators.",
         discussion: """
             Each seed fixes a whole run: validator count (4...10 unless --validators), unequal
             stakes, faults, timings. Without --scenario, seed s runs the mix \
-            \(Scenario.faultMixes.map(\.rawValue).joined(separator: "/"))[s % 6]. The \
+            \(Scenario.faultMixes.map(\.rawValue).joined(separator: "/"))[s % \(Scenario.faultMixes.count)]. The \
             negative-control scenario puts more than 1/3 of the stake in Byzantine twins: there \
             the run succeeds only if the checker finds forks.
             """)
@@ -49,12 +49,12 @@ struct Simulate: ParsableCommand {
         if trace && seed == nil { throw ValidationError("--trace needs --seed") }
     }
 
-    func run() throws {
+    func run() async throws {
         let chosen = scenario.flatMap(Scenario.init(rawValue:))
         var options = Campaign.Options(from: seed ?? from, count: seed == nil ? seeds : 1, scenario: chosen,
                                        validators: validators, heights: heights, workers: max(1, workers))
         if let seed {
-            let result = Campaign.run(seed: seed, options: options, keepTrace: trace)
+            let result = await Campaign.run(seed: seed, options: options, keepTrace: trace)
             if trace { result.traceLines.forEach { print($0) } }
             print("seed \(seed): \(result.planDescription)")
             print("trace \(result.traceHash) (\(result.events) events, \(result.simulatedTime) ms simulated, heights decided \(result.heightsDecided))")
@@ -65,7 +65,7 @@ struct Simulate: ParsableCommand {
         options.count = seeds
         let started = ContinuousClock.now
         let reporter = ProgressReporter(total: seeds, negativeControl: chosen == .negativeControl)
-        let summary = Campaign.run(options) { reporter.completed($0) }
+        let summary = await Campaign.run(options) { reporter.completed($0) }
         let elapsed = ContinuousClock.now - started
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         let mix = summary.byScenario.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.key)=\($0.value)" }

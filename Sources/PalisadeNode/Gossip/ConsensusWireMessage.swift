@@ -7,14 +7,14 @@ import SwiftProtobuf
 /// What validators tell each other about consensus, decoded and checked. The encoding is ours
 /// (`Proto/palisade/p2p/messages.proto`); the payloads are CometBFT's own messages, so every
 /// signature and hash inside is over the same bytes CometBFT would use.
-enum ConsensusWireMessage: Sendable, Hashable {
+public enum ConsensusWireMessage: Sendable, Hashable {
     case newRoundStep(PeerRoundState)
     case proposal(Proposal)
     case blockPart(height: Int64, round: Int32, part: Part)
     case vote(Vote)
 
     /// Votes travel on their own channel so a flood of block parts cannot delay them.
-    var channel: UInt8 {
+    public var channel: UInt8 {
         switch self {
         case .newRoundStep: NodeChannel.consensusState
         case .proposal, .blockPart: NodeChannel.consensusData
@@ -22,7 +22,7 @@ enum ConsensusWireMessage: Sendable, Hashable {
         }
     }
 
-    func encoded() -> Bytes {
+    public func encoded() -> Bytes {
         var message = Palisade_P2p_ConsensusMessage()
         switch self {
         case .newRoundStep(let state):
@@ -48,7 +48,7 @@ enum ConsensusWireMessage: Sendable, Hashable {
 
     /// Every field is checked by the same conversions that check blocks and votes from disk; an
     /// error names the message and field, and the caller disconnects the peer that sent it.
-    init(decoding bytes: Bytes) throws(DecodingError) {
+    public init(decoding bytes: Bytes) throws(DecodingError) {
         let message: Palisade_P2p_ConsensusMessage
         do { message = try Palisade_P2p_ConsensusMessage(serializedBytes: bytes) } catch {
             throw DecodingError(message: "ConsensusMessage", field: "", reason: "not a valid protobuf message")
@@ -79,11 +79,11 @@ enum ConsensusWireMessage: Sendable, Hashable {
 
 /// The channel numbers, CometBFT's (0x20 state, 0x21 data, 0x22 votes, 0x30 mempool, 0x38
 /// evidence) so a packet capture reads the same.
-enum NodeChannel {
-    static let consensusState: UInt8 = 0x20
-    static let consensusData: UInt8 = 0x21
-    static let consensusVote: UInt8 = 0x22
-    static let mempool: UInt8 = 0x30
-    static let evidence: UInt8 = 0x38
-    static let blockSync: UInt8 = 0x40
+public enum NodeChannel {
+    public static let consensusState: UInt8 = 0x20
+    public static let consensusData: UInt8 = 0x21
+    public static let consensusVote: UInt8 = 0x22
+    public static let mempool: UInt8 = 0x30
+    public static let evidence: UInt8 = 0x38
+    public static let blockSync: UInt8 = 0x40
 }
