@@ -38,6 +38,16 @@ extension Localnet {
         try config.write(toFile: configPath, atomically: true, encoding: .utf8)
     }
 
+    /// Sets `key` in `[section]` of every validator's `config.toml` (before they start), e.g.
+    /// `timeout_propose` so that heights whose proposer is down cost less.
+    func setConfig(section: String, key: String, to value: String) throws {
+        for index in 0..<validators {
+            let path = home(index) + "/config/config.toml"
+            let text = try String(contentsOfFile: path, encoding: .utf8)
+            try Self.settingTOML(text, section: section, key: key, to: value).write(toFile: path, atomically: true, encoding: .utf8)
+        }
+    }
+
     /// `text` with `key = …` in `[section]` replaced by `key = value`; throws if it is not there.
     static func settingTOML(_ text: String, section: String, key: String, to value: String) throws -> String {
         var current = ""
