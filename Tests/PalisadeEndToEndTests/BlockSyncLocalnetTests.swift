@@ -52,8 +52,13 @@ struct BlockSyncLocalnetTests {
         // happened to split them over blocks none of which passes 4 MiB, another batch goes in.
         var large: (height: Int64, size: Int)?
         for batch in 0..<2 where large == nil {
+            // With node2 stopped too, nodes 0 and 1 cannot commit: all nine wait in the mempools
+            // and the next block after node2 is back takes them together (a fast chain would
+            // otherwise cut them into blocks below 4 MiB as they arrive).
+            #expect(net.terminate(2) == 0, "node2 stops cleanly on SIGTERM")
             let hashes = try await chain.broadcastLarge(through: 0, count: 9, bytes: 600_000, prefix: "big\(batch)-")
             #expect(hashes.count == 9, "every large transaction accepted by CheckTx")
+            try net.start(2)
             let sent = ContinuousClock.now
             var blockHeights: Set<Int64> = []
             var pending = hashes
