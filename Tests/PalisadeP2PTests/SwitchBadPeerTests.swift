@@ -136,7 +136,7 @@ struct SwitchBadPeerTests {
     /// the keepalive, while the good peer, which answers, stays.
     @Test func aSilentPeerIsDroppedByTheKeepalive() async throws {
         var pair = try await Pair.make(seed: 401, configuration: fastSwitchConfiguration(
-            pingInterval: .milliseconds(100), idleTimeout: .seconds(2)))
+            pingInterval: .milliseconds(100), idleTimeout: .seconds(10)))
         defer { Task { [pair] in await pair.stop() } }
         let server = pair.server
         let silentKey = makeNodeKey(403)
