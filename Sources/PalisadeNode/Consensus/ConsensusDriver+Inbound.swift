@@ -8,6 +8,12 @@ import PalisadeTypes
 /// message that is merely stale is dropped and counted.
 extension ConsensusDriver {
     func receive(_ bytes: Bytes, channel: UInt8, from peer: String) async throws {
+        // Peers relay what we relayed: an exact copy of a held message was checked and fed
+        // once; it costs one hash, not a decoding.
+        if channel != NodeChannel.consensusState, reactor.holdsEncoded(channel: channel, bytes: bytes) {
+            counters.staleMessages += 1
+            return
+        }
         let message: ConsensusWireMessage
         do { message = try ConsensusWireMessage(decoding: bytes) } catch {
             await reject(peer, "undecodable consensus message: \(error)")
