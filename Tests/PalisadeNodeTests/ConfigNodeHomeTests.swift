@@ -154,7 +154,27 @@ struct ConfigNodeHomeTests {
             #expect(after.privValidatorKey == loaded.privValidatorKey)
             #expect(after.nodeKey == loaded.nodeKey)
             #expect(after.genesis == loaded.genesis)
-            #expect(try FileManager.default.contentsOfDirectory(atPath: dir + "/data") == ["priv_validator_state.json"])
+            #expect(try FileManager.default.contentsOfDirectory(atPath: dir + "/data").sorted()
+                == ["palisade.lock", "priv_validator_state.json"], "the lock file is kept: it is what a running node holds")
+        }
+    }
+
+    /// A reset under a running node would let it, or a second node started after the reset, sign
+    /// again what it already signed. The node holds `palisade.lock` while it runs.
+    @Test func unsafeResetAllIsRefusedWhileANodeHoldsTheHome() throws {
+        try withTemporaryDirectory { dir in
+            let home = try Self.initialize(dir).home
+            try FileManager.default.createDirectory(atPath: (home.walFile as NSString).deletingLastPathComponent,
+                                                    withIntermediateDirectories: true)
+            try Self.overwrite(home.walFile, "wal")
+            let signed = LastSignState(height: 12, round: 1, step: .precommit)
+            try signed.jsonData().write(to: URL(fileURLWithPath: home.privValidatorStateFile))
+            let running = try HomeLock(path: home.lockFile)
+            let error = try #require(throws: NodeHomeError.self) { try home.unsafeResetAll() }
+            #expect(error.description.contains("running on this home"))
+            #expect(FileManager.default.fileExists(atPath: home.walFile))
+            #expect(try NodeHome(root: dir).load().lastSignState == signed)
+            withExtendedLifetime(running) {}
         }
     }
 

@@ -12,7 +12,7 @@ import PalisadeABCI
 /// an actor and why one file should have one store.
 public actor SQLiteKVStateStore: KVStateStore {
     public nonisolated let path: String
-    private let database: DatabaseQueue
+    let database: DatabaseQueue
     private var saved: KVState?
 
     /// Opens (or creates) the file at `path`. Throws `AppDatabaseError` naming the file when it
