@@ -62,6 +62,7 @@ struct BlockSyncPool {
     }
 
     var inFlight: Int { requests.count }
+    func inFlight(to peer: String) -> Int { requests.values.count { $0.peer == peer } }
     var bufferedBytes: Int { requests.values.reduce(0) { $0 + $1.bytes } + readyBytes.values.reduce(0, +) }
 
     /// The requests to send now, lowest heights first. `peers` maps each peer to the highest

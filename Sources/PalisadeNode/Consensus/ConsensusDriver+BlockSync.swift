@@ -22,6 +22,11 @@ extension ConsensusDriver {
         reactor.storedHeights.filter { !sync.isExcluded($0.key, now: nowMilliseconds) }.values.max() ?? 0
     }
 
+    /// The limits later sync sessions start from.
+    func setSyncLimits(_ limits: BlockSyncPool.Limits) {
+        syncLimits = limits
+    }
+
     var nowMilliseconds: Int64 { now.seconds &* 1_000 &+ Int64(now.nanos / 1_000_000) }
 
     func receiveBlockSync(_ bytes: Bytes, from peer: String) async throws {
@@ -91,7 +96,7 @@ extension ConsensusDriver {
     private func enterBlockSync(best: Int64) {
         logger.notice("behind the network; switching to block sync",
                       metadata: ["height": "\(chain.lastBlockHeight)", "peers_at": "\(best)"])
-        var limits = BlockSyncPool.Limits()
+        var limits = syncLimits
         if chain.consensusParams.block.maxBytes > 0 {
             limits.maxBlockBytes = Int(clamping: chain.consensusParams.block.maxBytes) + 4_096
         }
@@ -99,7 +104,7 @@ extension ConsensusDriver {
         syncing = true
     }
 
-    private func requestBlocks() async throws {
+    func requestBlocks() async throws {
         guard syncing else { return }
         let planned = sync.plan(peers: reactor.storedHeights, now: nowMilliseconds)
         for (peer, height) in planned {
