@@ -118,7 +118,7 @@ extension ConsensusDriver {
     private func applySynced() async throws {
         while syncing, let item = sync.nextReady() {
             let height = chain.nextHeight
-            let blockID = item.block.blockID
+            let blockID = item.blockID
             do {
                 guard item.block.header.height == height else {
                     throw BlockSyncRejection("block \(item.block.header.height) where \(height) was next")
@@ -130,7 +130,11 @@ extension ConsensusDriver {
                 continue
             }
             sync.applied()
-            try await apply(item.block, blockID: blockID, commit: item.commit, markHeight: false)
+            // The next block's LastCommit is, from a peer that stores it, this very commit: it
+            // was just verified against this height's set, so it is not checked again.
+            try await apply(item.block, blockID: blockID, commit: item.commit, markHeight: false,
+                            verifiedLastCommit: syncVerifiedCommit)
+            syncVerifiedCommit = item.commit
             counters.catchUpBlocks += 1
             syncedPastMarker = true
         }

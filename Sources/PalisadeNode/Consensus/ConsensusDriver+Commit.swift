@@ -30,8 +30,11 @@ extension ConsensusDriver {
     /// Executes and stores a decided block. `markHeight` writes and syncs the WAL's end-of-height
     /// marker after it (a decision of our own consensus); block sync passes false and marks the
     /// height once, when it hands over to consensus (`closeSyncedHeights`).
-    func apply(_ block: Block, blockID: BlockID, commit: Commit, markHeight: Bool = true) async throws {
-        let outcome = try await executor.apply(block, blockID: blockID, commit: commit, to: chain)
+    /// `verifiedLastCommit`: the previous block's commit, when block sync verified it.
+    func apply(_ block: Block, blockID: BlockID, commit: Commit, markHeight: Bool = true,
+               verifiedLastCommit: Commit? = nil) async throws {
+        let outcome = try await executor.apply(block, blockID: blockID, commit: commit, to: chain,
+                                               verifiedLastCommit: verifiedLastCommit)
         chain = outcome.state
         lastCommit = commit
         // The height is stored; replay after a restart starts after this marker.

@@ -66,6 +66,8 @@ public actor ConsensusDriver {
     /// Block sync's bookkeeping; kept between sync sessions so that peers that failed us stay
     /// excluded for their time.
     var sync = BlockSyncPool(next: 1)
+    /// The commit block sync verified for the last block it applied (its height's set signed it).
+    var syncVerifiedCommit: Commit?
     /// Block sync applied heights since the WAL's last end-of-height marker.
     var syncedPastMarker = false
     /// The limits each sync session starts from (`block.max_bytes` then sets the block size);
