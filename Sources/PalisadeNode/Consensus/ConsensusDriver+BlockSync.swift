@@ -64,13 +64,13 @@ extension ConsensusDriver {
 
     /// A peer asks for a stored block: all its chunks, or "no block".
     private func serve(_ height: Int64, to peer: String) async {
-        guard height <= chain.lastBlockHeight, let block = try? store.block(at: height),
+        guard height <= chain.lastBlockHeight, let block = try? store.blockBytes(at: height),
               let commit = try? store.decidedCommit(at: height) else {
             await network.send(to: peer, channel: NodeChannel.blockSync,
                                bytes: BlockSyncMessage.noBlock(height: height).encoded())
             return
         }
-        for chunk in BlockSyncMessage.chunks(of: block, commit: commit) {
+        for chunk in BlockSyncMessage.chunks(height: height, blockBytes: block, commit: commit) {
             await network.send(to: peer, channel: NodeChannel.blockSync, bytes: chunk.encoded())
         }
     }
