@@ -7,7 +7,9 @@ import Testing
 @Suite struct HandshakeAdmissionTests {
     @Test func aFloodOfSilentConnectsIsClosedAtTheDoor() async throws {
         let log = LogLines()
-        let transport = P2PTransport(configuration: P2PConfiguration(log: { log.append($0) }))
+        // A deadline longer than the flood takes on a loaded machine, so no admitted handshake
+        // times out and frees its slot while connects are still arriving.
+        let transport = P2PTransport(configuration: P2PConfiguration(handshakeTimeout: .seconds(600), log: { log.append($0) }))
         let admission = HandshakeAdmission(maxPending: 8, maxPendingPerIP: 8)
         let listener = try await transport.listen(host: "127.0.0.1", port: 0, nodeKey: makeNodeKey(700), admission: admission)
         var clients: [ReadingClient] = []
