@@ -32,6 +32,11 @@ struct AppCommand: AsyncParsableCommand {
             help: ArgumentHelp("Test fault: FinalizeBlock at this height throws (the node must halt).", visibility: .hidden))
     var failFinalizeAtHeight: Int64?
 
+    /// A test fault for the rollback test: FinalizeBlock at this height answers a wrong app hash.
+    @Option(name: .customLong("wrong-app-hash-at-height"),
+            help: ArgumentHelp("Test fault: FinalizeBlock at this height answers a corrupted app hash.", visibility: .hidden))
+    var wrongAppHashAtHeight: Int64?
+
     func run() async throws {
         let address: ABCIAddress
         do {
@@ -41,6 +46,9 @@ struct AppCommand: AsyncParsableCommand {
         }
         var app = try await makeApplication()
         if let failFinalizeAtHeight { app = FinalizeFaultApplication(inner: app, height: failFinalizeAtHeight) }
+        if let wrongAppHashAtHeight {
+            app = FinalizeFaultApplication(inner: app, height: wrongAppHashAtHeight, fault: .wrongAppHash)
+        }
         let server = try await ABCISocketServer.start(serving: app, at: address)
         print("serving \(name.rawValue) on \(server.localAddress)")
         // SIGINT and SIGTERM close the listening socket and the connections, then run() returns.

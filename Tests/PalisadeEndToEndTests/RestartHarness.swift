@@ -238,7 +238,8 @@ final class Checks {
 /// The bundled kvstore served over ABCI sockets by `palisade app kvstore`, one process per
 /// validator on `basePort + i * Localnet.portStep` (what `palisade testnet --proxy-app
 /// tcp://127.0.0.1:basePort` expects), each with its SQLite file in `directory`, so a restarted
-/// app resumes its state. `--fail-finalize-at-height` injects the FinalizeBlock fault.
+/// app resumes its state (unless started with `persistent: false`, which keeps it in memory).
+/// `--fail-finalize-at-height` and `--wrong-app-hash-at-height` inject FinalizeBlock faults.
 final class SocketKVStoreApps: @unchecked Sendable {
     let count: Int
     let basePort: Int
@@ -260,12 +261,15 @@ final class SocketKVStoreApps: @unchecked Sendable {
     func log(_ index: Int) -> String { (try? String(contentsOfFile: logPath(index), encoding: .utf8)) ?? "" }
 
     /// Launches app `index` and waits until it accepts connections.
-    func start(_ index: Int, failFinalizeAtHeight: Int64? = nil) async throws {
+    func start(_ index: Int, failFinalizeAtHeight: Int64? = nil, wrongAppHashAtHeight: Int64? = nil,
+               persistent: Bool = true) async throws {
         guard let binary = Localnet.binary else { throw LocalnetError("no palisade binary") }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
-        var arguments = ["app", "kvstore", "--laddr", "tcp://127.0.0.1:\(port(index))", "--db", databasePath(index)]
+        var arguments = ["app", "kvstore", "--laddr", "tcp://127.0.0.1:\(port(index))"]
+        if persistent { arguments += ["--db", databasePath(index)] }
         if let failFinalizeAtHeight { arguments += ["--fail-finalize-at-height", "\(failFinalizeAtHeight)"] }
+        if let wrongAppHashAtHeight { arguments += ["--wrong-app-hash-at-height", "\(wrongAppHashAtHeight)"] }
         process.arguments = arguments
         if !FileManager.default.fileExists(atPath: logPath(index)) {
             _ = FileManager.default.createFile(atPath: logPath(index), contents: nil)

@@ -34,6 +34,7 @@ public struct NodeHome: Sendable, Hashable {
     public var walFile: String { resolve(config.consensus.walFile) }
     /// Held by the process running this home (`HomeLock`), and by `unsafe-reset-all`.
     public var lockFile: String { dataDirectory + "/palisade.lock" }
+    public var blockStoreFile: String { dataDirectory + "/blockstore.db" }
 
     /// `path` as written in the config, made absolute against the home.
     public func resolve(_ path: String) -> String {

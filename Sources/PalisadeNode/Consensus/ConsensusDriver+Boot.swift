@@ -1,3 +1,4 @@
+import Logging
 import PalisadeConsensus
 import PalisadeStorage
 import PalisadeTypes
@@ -115,7 +116,7 @@ extension ConsensusDriver {
             let start = entries.lazy.compactMap { entry -> Int64? in
                 if case .input(.startHeight(let start)) = entry { start.height } else { nil }
             }.first
-            guard let start, start != height else { return entries }
+            guard let start, start != height else { return Self.cutAtOwnEnd(entries, height: height, logger: logger) }
             logger.warning("WAL holds another height than the store's next; closing it",
                            metadata: ["wal_height": "\(start)", "height": "\(height)"])
             return try closeHeight(height - 1)
@@ -126,6 +127,18 @@ extension ConsensusDriver {
         } catch {
             throw NodeError.storage("reading WAL \(wal.path): \(error)")
         }
+    }
+
+    /// A log that already closed `height` ran past the store: `palisade rollback` removed that
+    /// height from the store. What the log holds of `height` itself (the proposal, its parts and
+    /// the votes, ours included) is replayed, so the node decides the same block again and the
+    /// fixed app executes it; what follows the marker belongs to heights not yet reached again.
+    /// When the height is closed a second time, that newer marker is the one later replays use.
+    static func cutAtOwnEnd(_ entries: [WALEntry], height: Int64, logger: Logger) -> [WALEntry] {
+        guard let end = entries.firstIndex(of: .endHeight(height)) else { return entries }
+        logger.warning("WAL runs past the store (rolled back?); replaying only this height",
+                       metadata: ["height": "\(height)", "entries_after": "\(entries.count - end - 1)"])
+        return Array(entries[..<end])
     }
 
     private func closeHeight(_ height: Int64) throws(WALError) -> [WALEntry] {

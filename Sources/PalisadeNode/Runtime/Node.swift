@@ -45,7 +45,7 @@ public final class Node: Sendable {
         try Self.makeDirectory((paths.walFile as NSString).deletingLastPathComponent)
         lock = try HomeLock(path: paths.lockFile)
 
-        blockStore = try BlockStore(path: paths.dataDirectory + "/blockstore.db")
+        blockStore = try BlockStore(path: paths.blockStoreFile)
         let store = SQLiteChainStore(store: blockStore)
         if let application {
             app = application

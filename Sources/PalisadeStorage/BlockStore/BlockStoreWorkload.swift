@@ -63,8 +63,9 @@ public struct BlockStoreWorkload: Sendable {
     /// The state before the first block, for `BlockStore.saveInitialState`.
     public var initialState: ChainState { state }
 
-    /// Builds, commits and executes the next height.
-    public mutating func next() throws -> Height {
+    /// Builds, commits and executes the next height; the app's answer carries `validatorUpdates`
+    /// (a new power for a workload key keeps every set signable).
+    public mutating func next(validatorUpdates: [ValidatorUpdate] = []) throws -> Height {
         let height = state.nextHeight
         let txs = (0..<txsPerBlock).map { index in Self.tx(height: height, index: index, size: txSize) }
         let time = height == state.initialHeight ? state.lastBlockTime : state.lastBlockTime.adding(milliseconds: 1000)
@@ -86,6 +87,7 @@ public struct BlockStoreWorkload: Sendable {
         let response = FinalizeBlockResponse(
             events: [Event(type: "workload", attributes: [EventAttribute(key: "height", value: "\(height)")])],
             txResults: txs.map { TxResult(code: 0, data: Array($0.prefix(8))) },
+            validatorUpdates: validatorUpdates,
             appHash: SHA256Hash.digest(Array("app \(height)".utf8)))
         let next = try StateTransition.apply(block, blockID: blockID, response: response, to: state)
         state = next
