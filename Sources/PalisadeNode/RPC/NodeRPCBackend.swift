@@ -19,21 +19,14 @@ struct NodeRPCBackend: RPCBackend {
     let broadcastCommitTimeout: Duration
 
     private var store: BlockStore { node.blockStore }
+    private var reads: StoredChainReads { StoredChainReads(store: node.blockStore, index: index) }
 
     func status() async throws -> NodeStatus {
         let snapshot = await node.driver.snapshot()
-        let range = try await blockStoreRange()
-        let latest = range.height > 0 ? try store.blockMeta(at: range.height) : nil
-        let earliest = range.base > 0 ? try store.blockMeta(at: range.base) : nil
-        let earliestAppHash = range.base > 0 ? (try store.block(at: range.base)?.header.appHash ?? []) : []
         let key = node.home.privValidatorKey
         let power = snapshot.chain.validators.validator(for: key.address)?.votingPower ?? 0
-        let sync = SyncInfo(
-            latestBlockHash: latest?.blockID.hash ?? [], latestAppHash: snapshot.chain.appHash,
-            latestBlockHeight: range.height, latestBlockTime: latest?.header.time ?? node.home.genesis.genesisTime,
-            earliestBlockHash: earliest?.blockID.hash ?? [], earliestAppHash: earliestAppHash,
-            earliestBlockHeight: range.base, earliestBlockTime: earliest?.header.time ?? node.home.genesis.genesisTime,
-            catchingUp: await node.driver.isCatchingUp())
+        let sync = try reads.syncInfo(appHash: snapshot.chain.appHash, catchingUp: await node.driver.isCatchingUp(),
+                                      genesisTime: node.home.genesis.genesisTime)
         return NodeStatus(nodeInfo: await nodeInfo(), syncInfo: sync,
                           validatorInfo: ValidatorInfo(publicKey: key.publicKey, votingPower: power))
     }
@@ -62,28 +55,17 @@ struct NodeRPCBackend: RPCBackend {
                        peers: peers)
     }
 
-    func blockStoreRange() async throws -> BlockStoreRange {
-        BlockStoreRange(base: try store.baseHeight(), height: try store.latestHeight())
-    }
+    func blockStoreRange() async throws -> BlockStoreRange { try reads.blockStoreRange() }
 
-    func block(at height: Int64) async throws -> StoredBlock? {
-        guard let block = try store.block(at: height), let meta = try store.blockMeta(at: height) else { return nil }
-        return StoredBlock(blockID: meta.blockID, block: block, size: meta.blockSize)
-    }
+    func block(at height: Int64) async throws -> StoredBlock? { try reads.block(at: height) }
 
-    func block(hash: Bytes) async throws -> StoredBlock? {
-        guard let height = try store.height(ofBlockHash: hash) else { return nil }
-        return try await block(at: height)
-    }
+    func block(hash: Bytes) async throws -> StoredBlock? { try reads.block(hash: hash) }
 
     func blockResults(at height: Int64) async throws -> FinalizeBlockResponse? {
         try store.finalizeBlockResponse(at: height)
     }
 
-    func commit(at height: Int64) async throws -> SignedHeader? {
-        guard let meta = try store.blockMeta(at: height), let stored = try store.commit(at: height) else { return nil }
-        return SignedHeader(header: meta.header, commit: stored.commit, canonical: stored.isCanonical)
-    }
+    func commit(at height: Int64) async throws -> SignedHeader? { try reads.commit(at: height) }
 
     func validators(at height: Int64) async throws -> ValidatorSet? { try store.validators(at: height) }
 
@@ -170,28 +152,15 @@ struct NodeRPCBackend: RPCBackend {
         try await node.app.checkTx(CheckTxRequest(tx: tx, type: .new))
     }
 
-    func tx(hash: Bytes) async throws -> PalisadeRPC.IndexedTx? {
-        guard let index, let record = try await index.tx(hash: hash) else { return nil }
-        return PalisadeRPC.IndexedTx(height: record.height, index: record.index, tx: record.tx, result: record.result)
-    }
+    func tx(hash: Bytes) async throws -> PalisadeRPC.IndexedTx? { try await reads.tx(hash: hash) }
 
     func txSearch(query: String, page: Int, perPage: Int,
                   order: RPCSearchOrder) async throws -> RPCSearchPage<PalisadeRPC.IndexedTx> {
-        guard let index else { throw RPCError.internalError("transaction indexing is disabled") }
-        let parsed = try EventQuery(query)
-        let found = try await index.searchTxs(parsed, pagination: Pagination(page: page, perPage: perPage),
-                                              orderBy: order == .descending ? .descending : .ascending)
-        return RPCSearchPage(items: found.items.map {
-            PalisadeRPC.IndexedTx(height: $0.height, index: $0.index, tx: $0.tx, result: $0.result)
-        }, totalCount: found.totalCount)
+        try await reads.txSearch(query: query, page: page, perPage: perPage, order: order)
     }
 
     func blockSearch(query: String, page: Int, perPage: Int, order: RPCSearchOrder) async throws -> RPCSearchPage<Int64> {
-        guard let index else { throw RPCError.internalError("block indexing is disabled") }
-        let parsed = try EventQuery(query)
-        let found = try await index.searchBlocks(parsed, pagination: Pagination(page: page, perPage: perPage),
-                                                 orderBy: order == .descending ? .descending : .ascending)
-        return RPCSearchPage(items: found.items, totalCount: found.totalCount)
+        try await reads.blockSearch(query: query, page: page, perPage: perPage, order: order)
     }
 
     func abciInfo() async throws -> InfoResponse {
