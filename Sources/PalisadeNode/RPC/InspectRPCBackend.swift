@@ -8,7 +8,7 @@ import PalisadeTypes
 /// operator to look at a node that halted (app hash mismatch, a bad block) without starting it.
 /// What only a running node knows (consensus, mempool, peers, the app) is answered with an error
 /// that says so.
-struct InspectRPCBackend: RPCBackend {
+struct InspectRPCBackend: StoredChainBackend {
     let home: LoadedHome
     let reads: StoredChainReads
 
@@ -34,23 +34,7 @@ struct InspectRPCBackend: RPCBackend {
 
     func netInfo() async throws -> NetInfo { NetInfo(listening: false, listeners: [], peers: []) }
 
-    func blockStoreRange() async throws -> BlockStoreRange { try reads.blockStoreRange() }
-
-    func block(at height: Int64) async throws -> StoredBlock? { try reads.block(at: height) }
-
-    func block(hash: Bytes) async throws -> StoredBlock? { try reads.block(hash: hash) }
-
-    func blockResults(at height: Int64) async throws -> FinalizeBlockResponse? {
-        try reads.store.finalizeBlockResponse(at: height)
-    }
-
-    func commit(at height: Int64) async throws -> SignedHeader? { try reads.commit(at: height) }
-
-    func validators(at height: Int64) async throws -> ValidatorSet? { try reads.store.validators(at: height) }
-
     func genesis() async throws -> GenesisDoc { home.genesis }
-
-    func consensusParams(at height: Int64) async throws -> ConsensusParams? { try reads.store.consensusParams(at: height) }
 
     func consensusState() async throws -> RoundStateSummary { throw Self.unavailable("consensus state") }
 
@@ -65,17 +49,6 @@ struct InspectRPCBackend: RPCBackend {
     func broadcastTxCommit(_ tx: Bytes) async throws -> BroadcastTxCommitResult { throw Self.unavailable("broadcasting") }
 
     func checkTx(_ tx: Bytes) async throws -> CheckTxResponse { throw Self.unavailable("the app") }
-
-    func tx(hash: Bytes) async throws -> PalisadeRPC.IndexedTx? { try await reads.tx(hash: hash) }
-
-    func txSearch(query: String, page: Int, perPage: Int,
-                  order: RPCSearchOrder) async throws -> RPCSearchPage<PalisadeRPC.IndexedTx> {
-        try await reads.txSearch(query: query, page: page, perPage: perPage, order: order)
-    }
-
-    func blockSearch(query: String, page: Int, perPage: Int, order: RPCSearchOrder) async throws -> RPCSearchPage<Int64> {
-        try await reads.blockSearch(query: query, page: page, perPage: perPage, order: order)
-    }
 
     func abciInfo() async throws -> InfoResponse { throw Self.unavailable("the app") }
 

@@ -13,13 +13,12 @@ import PalisadeTypes
 /// The JSON-RPC server's view of a running node. Reads go to the block store, the indexer, the
 /// mempool and the app's query connection; nothing here waits on consensus, which runs in its
 /// own actor and only publishes what it did.
-struct NodeRPCBackend: RPCBackend {
+struct NodeRPCBackend: StoredChainBackend {
     let node: Node
     let index: EventIndex?
     let broadcastCommitTimeout: Duration
 
-    private var store: BlockStore { node.blockStore }
-    private var reads: StoredChainReads { StoredChainReads(store: node.blockStore, index: index) }
+    var reads: StoredChainReads { StoredChainReads(store: node.blockStore, index: index) }
 
     func status() async throws -> NodeStatus {
         let snapshot = await node.driver.snapshot()
@@ -55,23 +54,7 @@ struct NodeRPCBackend: RPCBackend {
                        peers: peers)
     }
 
-    func blockStoreRange() async throws -> BlockStoreRange { try reads.blockStoreRange() }
-
-    func block(at height: Int64) async throws -> StoredBlock? { try reads.block(at: height) }
-
-    func block(hash: Bytes) async throws -> StoredBlock? { try reads.block(hash: hash) }
-
-    func blockResults(at height: Int64) async throws -> FinalizeBlockResponse? {
-        try store.finalizeBlockResponse(at: height)
-    }
-
-    func commit(at height: Int64) async throws -> SignedHeader? { try reads.commit(at: height) }
-
-    func validators(at height: Int64) async throws -> ValidatorSet? { try store.validators(at: height) }
-
     func genesis() async throws -> GenesisDoc { node.home.genesis }
-
-    func consensusParams(at height: Int64) async throws -> ConsensusParams? { try store.consensusParams(at: height) }
 
     func consensusState() async throws -> RoundStateSummary {
         await node.driver.roundStateSummary()
@@ -150,17 +133,6 @@ struct NodeRPCBackend: RPCBackend {
 
     func checkTx(_ tx: Bytes) async throws -> CheckTxResponse {
         try await node.app.checkTx(CheckTxRequest(tx: tx, type: .new))
-    }
-
-    func tx(hash: Bytes) async throws -> PalisadeRPC.IndexedTx? { try await reads.tx(hash: hash) }
-
-    func txSearch(query: String, page: Int, perPage: Int,
-                  order: RPCSearchOrder) async throws -> RPCSearchPage<PalisadeRPC.IndexedTx> {
-        try await reads.txSearch(query: query, page: page, perPage: perPage, order: order)
-    }
-
-    func blockSearch(query: String, page: Int, perPage: Int, order: RPCSearchOrder) async throws -> RPCSearchPage<Int64> {
-        try await reads.blockSearch(query: query, page: page, perPage: perPage, order: order)
     }
 
     func abciInfo() async throws -> InfoResponse {

@@ -1,4 +1,5 @@
 import PalisadeABCI
+import PalisadeCrypto
 import PalisadeIndexer
 import PalisadeRPC
 import PalisadeStorage
@@ -65,5 +66,39 @@ struct StoredChainReads: Sendable {
         let found = try await index.searchBlocks(parsed, pagination: Pagination(page: page, perPage: perPage),
                                                  orderBy: order == .descending ? .descending : .ascending)
         return RPCSearchPage(items: found.items, totalCount: found.totalCount)
+    }
+}
+
+/// A backend whose store-only answers are `reads`' (the running node's and `palisade inspect`'s).
+protocol StoredChainBackend: RPCBackend {
+    var reads: StoredChainReads { get }
+}
+
+extension StoredChainBackend {
+    func blockStoreRange() async throws -> BlockStoreRange { try reads.blockStoreRange() }
+
+    func block(at height: Int64) async throws -> StoredBlock? { try reads.block(at: height) }
+
+    func block(hash: Bytes) async throws -> StoredBlock? { try reads.block(hash: hash) }
+
+    func blockResults(at height: Int64) async throws -> FinalizeBlockResponse? {
+        try reads.store.finalizeBlockResponse(at: height)
+    }
+
+    func commit(at height: Int64) async throws -> SignedHeader? { try reads.commit(at: height) }
+
+    func validators(at height: Int64) async throws -> ValidatorSet? { try reads.store.validators(at: height) }
+
+    func consensusParams(at height: Int64) async throws -> ConsensusParams? { try reads.store.consensusParams(at: height) }
+
+    func tx(hash: Bytes) async throws -> PalisadeRPC.IndexedTx? { try await reads.tx(hash: hash) }
+
+    func txSearch(query: String, page: Int, perPage: Int,
+                  order: RPCSearchOrder) async throws -> RPCSearchPage<PalisadeRPC.IndexedTx> {
+        try await reads.txSearch(query: query, page: page, perPage: perPage, order: order)
+    }
+
+    func blockSearch(query: String, page: Int, perPage: Int, order: RPCSearchOrder) async throws -> RPCSearchPage<Int64> {
+        try await reads.blockSearch(query: query, page: page, perPage: perPage, order: order)
     }
 }
