@@ -12,20 +12,26 @@ import PalisadeCrypto
 /// message) that a restarted node could fail to reproduce. Records appended but not yet synced
 /// may be lost or torn by a crash; opening the log truncates such a tail.
 ///
-/// Rotation: none. The file grows for the life of the node and replay reads it whole; starting
-/// a height replays only the entries after the previous height's `endHeight` marker. Pruning old
-/// heights (copy the suffix to a new file, fsync, rename) is left to the validator process issue.
+/// Size: bounded by compaction (`ConsensusWAL+Compaction`): once a height is stored and the file
+/// is past `maxBytes`, it is replaced by a file holding only that height's marker, so the log holds
+/// at most `maxBytes` plus one height and replay reads no more.
 public final class ConsensusWAL {
     public let path: String
     /// Set when opening found a torn or corrupt tail and truncated it: the line to log.
     public let recoveryNote: String?
-    private var fd: Int32
+    /// Past this many bytes, a stored height's marker starts a new file.
+    public let maxBytes: Int
+    var fd: Int32
     /// The file's length after the last complete record: where a failed append is cut back to.
-    private var size: Int
+    var size: Int
+
+    /// 4 MiB: a few hundred empty heights of four validators, or one height of a large block; a
+    /// compaction costs one small file write and three fsyncs.
+    public static let defaultMaxBytes = 4 << 20
 
     /// Opens or creates the log and recovers it: a damaged tail is cut off (and the cut made
     /// durable before anything new is appended after it); damage in the middle throws.
-    public init(path: String) throws(WALError) {
+    public init(path: String, maxBytes: Int = ConsensusWAL.defaultMaxBytes) throws(WALError) {
         let descriptor: Int32
         do {
             if let existing = try PosixFile.openIfExists(path, flags: O_RDWR | O_APPEND) {
@@ -62,6 +68,7 @@ public final class ConsensusWAL {
         self.fd = descriptor
         self.recoveryNote = note
         self.size = size
+        self.maxBytes = maxBytes
     }
 
     deinit { if fd >= 0 { _ = Glibc.close(fd) } }

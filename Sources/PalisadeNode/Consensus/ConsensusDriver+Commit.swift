@@ -55,6 +55,7 @@ extension ConsensusDriver {
         do {
             try wal.append(.endHeight(height))
             try wal.sync()
+            try wal.heightStored(height)
         } catch {
             throw NodeError.storage("WAL \(wal.path): \(error)")
         }
