@@ -6,7 +6,7 @@ import PalisadeTypes
 /// decided block does. The socket server answers with an `exception`, so the node must halt
 /// naming FinalizeBlock. The wrapped app sees nothing of that block, so restarting it without
 /// the option (same database) leaves it at height H-1, ready to execute block H again.
-struct FinalizeFaultApplication: Application {
+struct FinalizeFaultApplication: ApplicationWrapper {
     let inner: any Application
     let height: Int64
 
@@ -18,43 +18,5 @@ struct FinalizeFaultApplication: Application {
     func finalizeBlock(_ request: FinalizeBlockRequest) async throws -> FinalizeBlockResponse {
         if request.height == height { throw Fault(height: height) }
         return try await inner.finalizeBlock(request)
-    }
-
-    func info(_ request: InfoRequest) async throws -> InfoResponse { try await inner.info(request) }
-
-    func initChain(_ request: InitChainRequest) async throws -> InitChainResponse { try await inner.initChain(request) }
-
-    func checkTx(_ request: CheckTxRequest) async throws -> CheckTxResponse { try await inner.checkTx(request) }
-
-    func query(_ request: QueryRequest) async throws -> QueryResponse { try await inner.query(request) }
-
-    func prepareProposal(_ request: PrepareProposalRequest) async throws -> PrepareProposalResponse {
-        try await inner.prepareProposal(request)
-    }
-
-    func processProposal(_ request: ProcessProposalRequest) async throws -> ProcessProposalResponse {
-        try await inner.processProposal(request)
-    }
-
-    func extendVote(_ request: ExtendVoteRequest) async throws -> ExtendVoteResponse { try await inner.extendVote(request) }
-
-    func verifyVoteExtension(_ request: VerifyVoteExtensionRequest) async throws -> VerifyVoteExtensionResponse {
-        try await inner.verifyVoteExtension(request)
-    }
-
-    func commit() async throws -> CommitResponse { try await inner.commit() }
-
-    func listSnapshots() async throws -> [Snapshot] { try await inner.listSnapshots() }
-
-    func offerSnapshot(_ request: OfferSnapshotRequest) async throws -> OfferSnapshotResponse {
-        try await inner.offerSnapshot(request)
-    }
-
-    func loadSnapshotChunk(_ request: LoadSnapshotChunkRequest) async throws -> Bytes {
-        try await inner.loadSnapshotChunk(request)
-    }
-
-    func applySnapshotChunk(_ request: ApplySnapshotChunkRequest) async throws -> ApplySnapshotChunkResponse {
-        try await inner.applySnapshotChunk(request)
     }
 }
