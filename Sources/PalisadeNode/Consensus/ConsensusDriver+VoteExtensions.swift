@@ -61,11 +61,11 @@ extension ConsensusDriver {
 
     /// Our signed vote as it must leave: a precommit for a block at a height with extensions gets
     /// the app's ExtendVote bytes and their signature; any other vote is returned unchanged. Nil
-    /// when the block is not held (the app cannot be asked about a block we lack), or when
-    /// extensions are on and there is no signer: nothing may be sent then.
+    /// when the block is not held (the app cannot be asked about a block we lack): a precommit
+    /// without its extension would be refused by every peer, so nothing is sent.
     func withExtension(_ vote: Vote) async throws -> Vote? {
-        guard vote.isExtendable, voteExtensionsEnabled(at: vote.height) == true else { return vote }
-        guard let signer, let block = blocks.block(vote.blockID) else {
+        guard vote.isExtendable, voteExtensionsEnabled(at: vote.height) == true, let signer else { return vote }
+        guard let block = blocks.block(vote.blockID) else {
             logger.error("cannot extend our precommit: its block is not held",
                          metadata: ["height": "\(vote.height)", "round": "\(vote.round)"])
             return nil
