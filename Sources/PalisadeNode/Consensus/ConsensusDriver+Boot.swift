@@ -44,7 +44,7 @@ extension ConsensusDriver {
             case .vote(let signed):
                 // A precommit the WAL already held went back out with its logged extension;
                 // asking the app for another would only make a second, unsent one.
-                let extends = signed.isExtendable && voteExtensionsEnabled(at: signed.height) == true
+                let extends = signed.isExtendable && voteExtensionsEnabled(at: signed.height)
                 if extends, reactor.holds(.vote(signed)) { continue }
                 guard let vote = try await withExtension(signed) else { continue }
                 try await sendOwn(.vote(vote, now: now)) { try await self.gossipOwn(.vote(vote)) }

@@ -23,7 +23,7 @@ extension ConsensusDriver {
     /// execution rebuilds the block from its WAL and finishes the height when it comes back.
     func commitDecided(_ block: Block, decision: Decision) async throws {
         try syncLog()
-        let extensions = voteExtensionsEnabled(at: decision.height) == true ? decision.extensions : nil
+        let extensions = voteExtensionsEnabled(at: decision.height) ? decision.extensions : nil
         try await apply(block, blockID: decision.blockID, commit: decision.commit, voteExtensions: extensions)
         scheduleNextHeight()
     }

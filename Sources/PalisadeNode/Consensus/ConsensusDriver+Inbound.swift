@@ -72,14 +72,8 @@ extension ConsensusDriver {
             counters.staleMessages += 1
             return
         }
-        // Unknown only for the next height before our block is executed (its parameters may
-        // still change): whether its precommits for a block need an extension is undecided.
         let extensionsEnabled = voteExtensionsEnabled(at: vote.height)
-        if extensionsEnabled == nil, vote.isExtendable {
-            counters.staleMessages += 1
-            return
-        }
-        if let problem = Self.extensionShapeProblem(vote, enabled: extensionsEnabled ?? false) {
+        if let problem = Self.extensionShapeProblem(vote, enabled: extensionsEnabled) {
             // Dropped before any signature is checked. The sender is counted, not disconnected:
             // the bytes no signature covers are all that is wrong, and a resend of a real vote
             // costs us nothing more than this.
@@ -100,7 +94,7 @@ extension ConsensusDriver {
             await reject(peer, "invalid vote signature from \(vote.validatorAddress) at height \(vote.height)")
             return
         }
-        if extensionsEnabled == true, vote.isExtendable {
+        if extensionsEnabled, vote.isExtendable {
             guard try await verifyExtension(of: vote, by: validator, from: peer) else { return }
         }
         // Relayed only once the core accepted it, within its caps (a valid vote for a round the

@@ -11,16 +11,15 @@ import PalisadeTypes
 /// extension, the store keeps them with the seen commit, and the next proposer hands them to
 /// PrepareProposal. Before that height a vote with extension bytes is invalid.
 extension ConsensusDriver {
-    /// Whether votes of `height` carry extensions; nil when it cannot be known yet. The chain
-    /// state's parameters are those of `chain.nextHeight`, and an enable height at or below a
-    /// height is frozen from then on, so they answer for every height up to the next one. For the
-    /// height after it, the block not yet executed may still set or move the enable height.
-    func voteExtensionsEnabled(at height: Int64) -> Bool? {
-        let abci = chain.consensusParams.abci
-        if height <= chain.nextHeight || abci.voteExtensionsEnabled(at: chain.nextHeight) {
-            return abci.voteExtensionsEnabled(at: height)
-        }
-        return nil
+    /// Whether votes of `height` carry extensions. The chain state's parameters are those of
+    /// `chain.nextHeight`, and an enable height at or below a height is frozen from then on, so
+    /// they answer exactly for every height up to the next one. For the height after it (votes
+    /// the core buffers while our block is not executed yet) they are the best guess: only that
+    /// block could still set or move the enable height to exactly that height, and a vote judged
+    /// by the guess is at worst counted without its extension or dropped. Dropping every such
+    /// precommit instead would cost chains without extensions the votes a peer sends once.
+    func voteExtensionsEnabled(at height: Int64) -> Bool {
+        chain.consensusParams.abci.voteExtensionsEnabled(at: height)
     }
 
     /// What is wrong with a peer's vote's extension fields, by cheap checks only (no signature,
@@ -64,7 +63,7 @@ extension ConsensusDriver {
     /// when the block is not held (the app cannot be asked about a block we lack): a precommit
     /// without its extension would be refused by every peer, so nothing is sent.
     func withExtension(_ vote: Vote) async throws -> Vote? {
-        guard vote.isExtendable, voteExtensionsEnabled(at: vote.height) == true, let signer else { return vote }
+        guard vote.isExtendable, voteExtensionsEnabled(at: vote.height), let signer else { return vote }
         guard let block = blocks.block(vote.blockID) else {
             logger.error("cannot extend our precommit: its block is not held",
                          metadata: ["height": "\(vote.height)", "round": "\(vote.round)"])
