@@ -10,10 +10,10 @@ import PalisadeTypes
 import Synchronization
 import Testing
 
-/// Four in-process validators with `vote_extensions_enable_height = 5`: they commit past it, the
-/// kvstore extends every precommit for a block from height 5 on and checks the others', and each
-/// proposer from height 6 on sees the validators' signed extensions in PrepareProposal.
-@Suite("Vote extensions: a localnet enabling them at height 5")
+/// Four in-process validators with vote extensions enabled at a height: they commit past it, the
+/// kvstore extends every precommit for a block from that height on and checks the others', and
+/// each proposer after it sees the validators' signed extensions in PrepareProposal.
+@Suite("Vote extensions: in-process localnets")
 struct VoteExtensionLocalnetTests {
     @Test("commits past the enable height; PrepareProposal sees each validator's signed extension")
     func localnet() async throws {
@@ -67,6 +67,41 @@ struct VoteExtensionLocalnetTests {
         let restarted = try await cluster.restartedDriver(0)
         let extensions = await restarted.lastCommitExtensions
         #expect(extensions == last.extensions)
+        cluster.removeFiles()
+    }
+}
+
+extension VoteExtensionLocalnetTests {
+    /// Every validator down at once past the enable height: WAL replay extends a precommit it
+    /// signed but had not logged, the last extended commit comes back from the store, and every
+    /// height stored after the restart keeps its precommits' extensions.
+    @Test("all four restart together past the enable height; every stored height keeps its extensions")
+    func fullRestart() async throws {
+        var params = ConsensusParams.default
+        params.abci.voteExtensionsEnableHeight = 3
+        let cluster = try InProcessCluster(validators: 4, consensusParams: params)
+        try await cluster.startAll()
+        #expect(await cluster.waitForHeight(5))
+        for member in cluster.members.indices { await cluster.crash(member) }
+        let before = cluster.members.map { $0.store.latestHeight }.max() ?? 0
+        try await cluster.startAll()
+        let reached = await cluster.waitForHeight(before + 3)
+        await cluster.stopAll(removeFiles: false)
+        #expect(reached, "stuck below \(before + 3) at \(cluster.members.map { $0.store.latestHeight })")
+        try cluster.expectOneHashPerHeight()
+        let store = cluster.members[0].store
+        for height in Int64(1)...store.latestHeight {
+            let extended = try store.extendedCommit(at: height)
+            guard height >= 3 else {
+                #expect(extended == nil, "height \(height) is before the enable height")
+                continue
+            }
+            let commit = try #require(extended, "height \(height)")
+            for (sig, ext) in zip(commit.commit.signatures, commit.extensions) where sig.blockIDFlag == .commit {
+                #expect(ext.data == KVStoreApplication.voteExtension(at: height) && ext.signature.count == 64,
+                        "height \(height)")
+            }
+        }
         cluster.removeFiles()
     }
 }
