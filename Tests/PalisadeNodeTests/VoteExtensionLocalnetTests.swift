@@ -17,9 +17,7 @@ import Testing
 struct VoteExtensionLocalnetTests {
     @Test("commits past the enable height; PrepareProposal sees each validator's signed extension")
     func localnet() async throws {
-        var params = ConsensusParams.default
-        params.abci.voteExtensionsEnableHeight = 5
-        let cluster = try InProcessCluster(validators: 4, consensusParams: params)
+        let cluster = try InProcessCluster(validators: 4, voteExtensionsFrom: 5)
         let recorders = cluster.members.map { ExtensionRecorder(inner: $0.app) }
         for index in cluster.members.indices { cluster.members[index].wrapped = recorders[index] }
         try await cluster.startAll()
@@ -77,9 +75,7 @@ extension VoteExtensionLocalnetTests {
     /// height stored after the restart keeps its precommits' extensions.
     @Test("all four restart together past the enable height; every stored height keeps its extensions")
     func fullRestart() async throws {
-        var params = ConsensusParams.default
-        params.abci.voteExtensionsEnableHeight = 3
-        let cluster = try InProcessCluster(validators: 4, consensusParams: params)
+        let cluster = try InProcessCluster(validators: 4, voteExtensionsFrom: 3)
         try await cluster.startAll()
         #expect(await cluster.waitForHeight(5))
         for member in cluster.members.indices { await cluster.crash(member) }
@@ -107,6 +103,13 @@ extension VoteExtensionLocalnetTests {
 }
 
 extension InProcessCluster {
+    /// A cluster whose genesis enables vote extensions from `height` on.
+    convenience init(validators: Int, voteExtensionsFrom height: Int64) throws {
+        var params = ConsensusParams.default
+        params.abci.voteExtensionsEnableHeight = height
+        try self.init(validators: validators, consensusParams: params)
+    }
+
     /// A driver for member `index` built on its stored state, not started: what a restart loads.
     func restartedDriver(_ index: Int) async throws -> ConsensusDriver {
         let member = members[index]

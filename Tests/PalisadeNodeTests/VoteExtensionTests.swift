@@ -118,9 +118,7 @@ struct LoneValidator {
     let target: ConsensusDriver
 
     static func start(enableHeight: Int64) async throws -> LoneValidator {
-        var params = ConsensusParams.default
-        params.abci.voteExtensionsEnableHeight = enableHeight
-        let cluster = try InProcessCluster(validators: 4, consensusParams: params)
+        let cluster = try InProcessCluster(validators: 4, voteExtensionsFrom: enableHeight)
         try await cluster.start(0)
         guard let target = cluster.members[0].driver else { throw InProcessCluster.ClusterError.key }
         for peer in peers { target.enqueue(.peerConnected(peer)) }
