@@ -131,5 +131,6 @@ extension ConsensusState {
               let index = Int(exactly: vote.validatorIndex), decision.commit.signatures.indices.contains(index),
               let precommits = context?.votes.tally(round: vote.round, type: .precommit).votes(by: index) else { return }
         decisions[height]?.commit.signatures[index] = VoteKeeper.commitSig(from: precommits, decided: decision.blockID)
+        decisions[height]?.extensions[index] = VoteKeeper.voteExtension(from: precommits, decided: decision.blockID)
     }
 }

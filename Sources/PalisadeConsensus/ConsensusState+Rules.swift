@@ -88,7 +88,8 @@ extension ConsensusState {
             guard context.proposals[r]?.contains(where: { $0.blockID == v }) == true,
                   context.blockValidity[v] == true else { continue }
             let decision = Decision(height: height, round: r, blockID: v,
-                                    commit: context.votes.commit(round: r, blockID: v))
+                                    commit: context.votes.commit(round: r, blockID: v),
+                                    extensions: context.votes.extensions(round: r, blockID: v))
             decisions[height] = decision  // L51
             effects.append(.decide(decision))
             return true

@@ -29,6 +29,10 @@ public struct Decision: Sendable, Hashable {
     /// It becomes the next block's `LastCommit`; the core keeps adding late precommits to it in
     /// `ConsensusState.decisions` until the next `startHeight`.
     public var commit: Commit
+    /// What each precommit in `commit` carried as its vote extension, `extensions[i]` beside
+    /// `commit.signatures[i]` (all `.none` before vote extensions are enabled): the extended
+    /// commit the next proposer hands to PrepareProposal.
+    public var extensions: [VoteExtension]
 
     /// A decision without its certificate (an empty commit), for callers that only compare blocks.
     public init(height: Int64, round: Int32, blockID: BlockID) {
@@ -36,10 +40,14 @@ public struct Decision: Sendable, Hashable {
                   commit: Commit(height: height, round: round, blockID: blockID, signatures: []))
     }
 
-    public init(height: Int64, round: Int32, blockID: BlockID, commit: Commit) {
+    public init(height: Int64, round: Int32, blockID: BlockID, commit: Commit, extensions: [VoteExtension]? = nil) {
         self.height = height
         self.round = round
         self.blockID = blockID
         self.commit = commit
+        self.extensions = extensions ?? Array(repeating: .none, count: commit.signatures.count)
     }
+
+    /// The commit with its extensions; nil if they do not line up (they always do as the core builds them).
+    public var extendedCommit: ExtendedCommit? { ExtendedCommit(commit: commit, extensions: extensions) }
 }

@@ -12,6 +12,18 @@ extension VoteKeeper {
         return Commit(height: height, round: round, blockID: blockID, signatures: signatures)
     }
 
+    /// The vote extensions of `commit(round:blockID:)`'s entries, in the same order: what each
+    /// validator's precommit for `blockID` carried (nothing for NIL or ABSENT entries).
+    func extensions(round: Int32, blockID: BlockID) -> [VoteExtension] {
+        let precommits = tally(round: round, type: .precommit)
+        return validators.validators.indices.map { Self.voteExtension(from: precommits.votes(by: $0), decided: blockID) }
+    }
+
+    /// The extension of the precommit `commitSig` puts in the commit for `decided`, if any.
+    static func voteExtension(from precommits: [Vote], decided: BlockID) -> VoteExtension {
+        precommits.first(where: { $0.blockID == decided }).map(VoteExtension.init(of:)) ?? .none
+    }
+
     /// A validator's entry in the commit for `decided`, from its precommits of the round: COMMIT
     /// if one of them is for `decided` (an equivocator's vote counted towards the quorum, so the
     /// commit must carry it for `VerifyCommit` to see +2/3), NIL if its first is for nil, else ABSENT.

@@ -47,6 +47,12 @@ struct MemoryPrivValidator: ConsensusSigner {
         return signed
     }
 
+    func signVoteExtension(_ vote: Vote, chainID: String) -> Vote {
+        var signed = vote
+        signed.signExtension(with: key, chainID: chainID)
+        return signed
+    }
+
     mutating func signProposal(_ proposal: Proposal, chainID: String) throws(FilePrivValidatorError) -> Proposal {
         let state = lastSignState
         let decision: SigningDecision

@@ -58,6 +58,17 @@ struct SimulatedApplication: Application {
         return try await inner.processProposal(request)
     }
 
+    /// Called only once vote extensions are enabled, so seeds without them see no extra port call.
+    func extendVote(_ request: ExtendVoteRequest) async throws -> ExtendVoteResponse {
+        try pass("ExtendVote")
+        return try await inner.extendVote(request)
+    }
+
+    func verifyVoteExtension(_ request: VerifyVoteExtensionRequest) async throws -> VerifyVoteExtensionResponse {
+        try pass("VerifyVoteExtension")
+        return try await inner.verifyVoteExtension(request)
+    }
+
     func finalizeBlock(_ request: FinalizeBlockRequest) async throws -> FinalizeBlockResponse {
         try pass("FinalizeBlock")
         var request = request

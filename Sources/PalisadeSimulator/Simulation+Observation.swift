@@ -72,3 +72,17 @@ extension Simulation {
         }
     }
 }
+
+extension Simulation {
+    /// Stored heights that kept their precommits' vote extensions, over every endpoint: how a run
+    /// with vote extensions shows they were carried through to the store.
+    public var extendedCommitsStored: Int {
+        nodes.reduce(0) { total, node in
+            let latest = node.store.latestHeight
+            guard latest > 0 else { return total }
+            return total + (1...latest).count { height in
+                (try? node.store.extendedCommit(at: height))?.extensions.contains { !$0.signature.isEmpty } == true
+            }
+        }
+    }
+}

@@ -43,8 +43,10 @@ public final class Simulation {
         var downFor: SimTime?
     }
 
+    /// `voteExtensionsEnableHeight` > 0 runs the seed with vote extensions from that height on
+    /// (the kvstore extends and verifies them); the default, 0, leaves every seed's trace as it was.
     public init(seed: UInt64, scenario: Scenario, validators: Int? = nil, heights: Int64 = 3,
-                config: TimeoutConfig = TimeoutConfig(), keepTrace: Bool = false) {
+                config: TimeoutConfig = TimeoutConfig(), keepTrace: Bool = false, voteExtensionsEnableHeight: Int64 = 0) {
         self.seed = seed
         let plan = ScenarioPlan(scenario: scenario, seed: seed, validators: validators)
         self.plan = plan
@@ -55,6 +57,7 @@ public final class Simulation {
         self.directory = directory
         var params = ConsensusParams.default
         if let maxBytes = plan.maxBlockBytes { params.block.maxBytes = maxBytes }
+        params.abci.voteExtensionsEnableHeight = voteExtensionsEnableHeight
         genesis = GenesisDoc(genesisTime: SimWorld.genesisTime, chainID: chainID, consensusParams: params,
                              validators: zip(directory.keys, plan.powers).map { GenesisValidator(publicKey: $0.publicKey, power: $1) })
         let endpoints = plan.endpointValidator.count

@@ -73,6 +73,14 @@ public struct FilePrivValidator: Sendable {
         return signed
     }
 
+    /// Signs `vote`'s extension as it stands. Nothing is recorded: extensions are outside the
+    /// double-sign guard, as in CometBFT's `FilePV`, which re-signs them on every request.
+    public func signVoteExtension(_ vote: Vote, chainID: String) -> Vote {
+        var signed = vote
+        signed.signExtension(with: key.privateKey, chainID: chainID)
+        return signed
+    }
+
     /// As `signVote`, for a proposal (step `propose`).
     public mutating func signProposal(_ proposal: Proposal, chainID: String) throws(FilePrivValidatorError) -> Proposal {
         let decision: SigningDecision

@@ -41,6 +41,18 @@ public enum CanonicalEncoding {
         return lengthDelimited(proposal)
     }
 
+    /// CometBFT's `VoteExtensionSignBytes`: the length-delimited `CanonicalVoteExtension` (the
+    /// extension, fixed-width height and round, the chain ID), signed apart from the vote so that
+    /// the app's bytes never touch what the double-sign guard compares.
+    static func voteExtensionSignBytes(chainID: String, extension: Bytes, height: Int64, round: Int32) -> Bytes {
+        var canonical = Tendermint_Types_CanonicalVoteExtension()
+        canonical.extension = `extension`.data
+        canonical.height = height
+        canonical.round = Int64(round)
+        canonical.chainID = chainID
+        return lengthDelimited(canonical)
+    }
+
     /// CometBFT drops the block ID from the canonical form when it is zero (a nil vote).
     private static func canonicalBlockID(_ blockID: BlockID) -> Tendermint_Types_CanonicalBlockID? {
         guard !blockID.isZero else { return nil }

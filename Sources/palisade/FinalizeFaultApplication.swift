@@ -10,7 +10,7 @@ import PalisadeTypes
 /// - `--wrong-app-hash-at-height H`: FinalizeBlock answers with a corrupted app hash, as a
 ///   non-deterministic app does. The node stores it and halts on the next block (app-hash
 ///   mismatch); `palisade rollback` and a fixed app recover it.
-struct FinalizeFaultApplication: Application {
+struct FinalizeFaultApplication: ApplicationWrapper {
     enum Fault: Sendable {
         case refuse
         case wrongAppHash
@@ -35,43 +35,5 @@ struct FinalizeFaultApplication: Application {
             response.appHash = SHA256Hash.digest(response.appHash + Array("wrong".utf8))
             return response
         }
-    }
-
-    func info(_ request: InfoRequest) async throws -> InfoResponse { try await inner.info(request) }
-
-    func initChain(_ request: InitChainRequest) async throws -> InitChainResponse { try await inner.initChain(request) }
-
-    func checkTx(_ request: CheckTxRequest) async throws -> CheckTxResponse { try await inner.checkTx(request) }
-
-    func query(_ request: QueryRequest) async throws -> QueryResponse { try await inner.query(request) }
-
-    func prepareProposal(_ request: PrepareProposalRequest) async throws -> PrepareProposalResponse {
-        try await inner.prepareProposal(request)
-    }
-
-    func processProposal(_ request: ProcessProposalRequest) async throws -> ProcessProposalResponse {
-        try await inner.processProposal(request)
-    }
-
-    func extendVote(_ request: ExtendVoteRequest) async throws -> ExtendVoteResponse { try await inner.extendVote(request) }
-
-    func verifyVoteExtension(_ request: VerifyVoteExtensionRequest) async throws -> VerifyVoteExtensionResponse {
-        try await inner.verifyVoteExtension(request)
-    }
-
-    func commit() async throws -> CommitResponse { try await inner.commit() }
-
-    func listSnapshots() async throws -> [Snapshot] { try await inner.listSnapshots() }
-
-    func offerSnapshot(_ request: OfferSnapshotRequest) async throws -> OfferSnapshotResponse {
-        try await inner.offerSnapshot(request)
-    }
-
-    func loadSnapshotChunk(_ request: LoadSnapshotChunkRequest) async throws -> Bytes {
-        try await inner.loadSnapshotChunk(request)
-    }
-
-    func applySnapshotChunk(_ request: ApplySnapshotChunkRequest) async throws -> ApplySnapshotChunkResponse {
-        try await inner.applySnapshotChunk(request)
     }
 }

@@ -32,6 +32,31 @@ struct CommitTests {
         #expect(h.state.decisions[1]?.commit.signatures[5].blockIDFlag == .absent)
     }
 
+    @Test("The decision keeps each COMMIT precommit's vote extension beside its CommitSig, late ones too")
+    func decisionKeepsExtensions() throws {
+        var h = Harness(powers: [10, 10, 10, 10, 10, 10, 10], me: .observer)
+        _ = h.start()
+        _ = h.propose(round: 0, blockA)
+        let extended = (0..<6).map { index in
+            var vote = h.vote(.precommit, blockA, round: 0, from: index)
+            vote.extension = [UInt8(index), 0xEE]
+            vote.extensionSignature = Bytes(repeating: UInt8(index), count: 64)
+            return vote
+        }
+        _ = h.precommits(nilBlock, round: 0, from: [6])
+        var out: [Directive] = []
+        for index in 0..<5 { out = h.feed(.vote(extended[index], now: h.now)) }
+        var second = extended[0]
+        second.extension = [0xFF]
+        #expect(h.feed(.vote(second, now: h.now)).isEmpty, "a copy with another extension is the same vote")
+        let decision = try #require(out.decisions.first)
+        #expect(decision.extensions == extended[0..<5].map(VoteExtension.init(of:)) + [.none, .none])
+        #expect(decision.extendedCommit?.commit == decision.commit)
+        // A late precommit joins with its extension, as it joins the commit.
+        _ = h.feed(.vote(extended[5], now: h.now))
+        #expect(h.state.decisions[1]?.extensions[5] == VoteExtension(of: extended[5]))
+    }
+
     @Test("An equivocator whose precommit for the block completed the quorum is in the commit as COMMIT")
     func commitCarriesEquivocatorsVote() throws {
         var h = Harness(me: .observer)

@@ -38,7 +38,7 @@ final class InProcessCluster: @unchecked Sendable {
 
     /// `fullNodes` more members run the same node with keys that are not in the genesis: they
     /// follow the chain without signing.
-    init(validators: Int, powers: [Int64]? = nil, fullNodes: Int = 0) throws {
+    init(validators: Int, powers: [Int64]? = nil, fullNodes: Int = 0, consensusParams: ConsensusParams = .default) throws {
         root = NSTemporaryDirectory() + "palisade-cluster-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
         var genesisValidators: [GenesisValidator] = []
@@ -56,7 +56,7 @@ final class InProcessCluster: @unchecked Sendable {
             }
         }
         genesis = GenesisDoc(genesisTime: Timestamp(seconds: 1_700_000_000), chainID: "in-process",
-                             validators: genesisValidators)
+                             consensusParams: consensusParams, validators: genesisValidators)
         timeouts.timeoutPropose = 400
         timeouts.timeoutPrevote = 100
         timeouts.timeoutPrecommit = 100

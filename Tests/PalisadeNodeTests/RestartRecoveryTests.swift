@@ -68,8 +68,8 @@ struct RestartRecoveryTests {
 }
 
 /// A kvstore whose FinalizeBlock throws at one height until the fault is cleared.
-final class FinalizeFault: Application, Sendable {
-    let inner: KVStoreApplication
+final class FinalizeFault: ApplicationWrapper, Sendable {
+    let inner: any Application
     let failAt: Mutex<Int64?>
 
     init(inner: KVStoreApplication, failAt: Int64) {
@@ -82,19 +82,8 @@ final class FinalizeFault: Application, Sendable {
         var description: String { "the app rejects block \(height)" }
     }
 
-    func info(_ request: InfoRequest) async throws -> InfoResponse { try await inner.info(request) }
-    func initChain(_ request: InitChainRequest) async throws -> InitChainResponse { try await inner.initChain(request) }
-    func checkTx(_ request: CheckTxRequest) async throws -> CheckTxResponse { try await inner.checkTx(request) }
-    func prepareProposal(_ request: PrepareProposalRequest) async throws -> PrepareProposalResponse {
-        try await inner.prepareProposal(request)
-    }
-    func processProposal(_ request: ProcessProposalRequest) async throws -> ProcessProposalResponse {
-        try await inner.processProposal(request)
-    }
     func finalizeBlock(_ request: FinalizeBlockRequest) async throws -> FinalizeBlockResponse {
         if failAt.withLock({ $0 }) == request.height { throw Rejected(height: request.height) }
         return try await inner.finalizeBlock(request)
     }
-    func commit() async throws -> CommitResponse { try await inner.commit() }
-    func query(_ request: QueryRequest) async throws -> QueryResponse { try await inner.query(request) }
 }

@@ -169,6 +169,35 @@ struct BlockStoreTests {
         #expect(try store.latestHeight() == 4)
     }
 
+    /// The extended commit (the seen commit with each precommit's vote extension) is stored with
+    /// its height, survives reopening, and must line up with the seen commit.
+    @Test func extendedCommitIsStoredWithItsHeight() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let saved = try Self.chain(1, in: directory).saved
+        var workload = try BlockStoreWorkload(resuming: saved[0].state, lastCommit: saved[0].seenCommit)
+        let second = try workload.next()
+        let extensions = second.seenCommit.signatures.indices.map { index in
+            VoteExtension(data: [UInt8(index)], signature: Bytes(repeating: UInt8(index), count: 64))
+        }
+        do {
+            let store = try BlockStore(path: directory.file("blockstore.db"))
+            let misaligned = #expect(throws: BlockStoreError.self) {
+                try store.save(block: second.block, blockID: second.blockID, seenCommit: second.seenCommit,
+                               voteExtensions: Array(extensions.dropLast()), state: second.state,
+                               finalizeBlockResponse: second.finalizeBlockResponse)
+            }
+            #expect(misaligned?.kind == .invalidArgument)
+            #expect(try store.latestHeight() == 1, "nothing of the height was written")
+            try store.save(block: second.block, blockID: second.blockID, seenCommit: second.seenCommit,
+                           voteExtensions: extensions, state: second.state,
+                           finalizeBlockResponse: second.finalizeBlockResponse)
+        }
+        let reopened = try BlockStore(path: directory.file("blockstore.db"))
+        #expect(try reopened.extendedCommit(at: 2) == ExtendedCommit(commit: second.seenCommit, extensions: extensions))
+        #expect(try reopened.extendedCommit(at: 1) == nil, "height 1 was saved without extensions")
+    }
+
     @Test func aFileThatIsNotSQLiteIsAClearError() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }

@@ -58,6 +58,21 @@ public actor KVStoreApplication: Application {
         request.txs.allSatisfy { (try? KVTransaction.parse($0)) != nil } ? .accept : .reject
     }
 
+    /// Once vote extensions are enabled, each precommit for a block carries `voteExtension(at:)`:
+    /// enough for every validator's extension to be checked and seen by the next proposer
+    /// (PrepareProposal's `localLastCommit`) without making the example depend on them.
+    public func extendVote(_ request: ExtendVoteRequest) async throws -> ExtendVoteResponse {
+        ExtendVoteResponse(voteExtension: Self.voteExtension(at: request.height))
+    }
+
+    /// Accepts exactly what an honest `extendVote` returns for the height.
+    public func verifyVoteExtension(_ request: VerifyVoteExtensionRequest) async throws -> VerifyVoteExtensionResponse {
+        request.voteExtension == Self.voteExtension(at: request.height) ? .accept : .reject
+    }
+
+    /// The extension for a precommit at `height`: `kvstore:` and the height in decimal.
+    public static func voteExtension(at height: Int64) -> Bytes { Array("kvstore:\(height)".utf8) }
+
     /// Executes the block on a copy of the committed state. A duplicate-vote offender known to
     /// the set loses 1 power (CometBFT kvstore's punishment); validator txs and that penalty come
     /// back as one update per key, last write winning, in first-seen order.

@@ -42,7 +42,12 @@ extension ConsensusDriver {
             switch message {
             case .proposal(let proposal):
                 try await sendOwn(.proposal(proposal, now: now)) { try await self.gossipProposal(proposal, own: true) }
-            case .vote(let vote):
+            case .vote(let signed):
+                // A precommit the WAL already held went back out with its logged extension;
+                // asking the app for another would only make a second, unsent one.
+                let extends = signed.isExtendable && voteExtensionsEnabled(at: signed.height)
+                if extends, reactor.holds(.vote(signed)) { continue }
+                guard let vote = try await withExtension(signed) else { continue }
                 try await sendOwn(.vote(vote, now: now)) { try await self.gossipOwn(.vote(vote)) }
             default:
                 break

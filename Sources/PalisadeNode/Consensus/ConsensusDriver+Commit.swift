@@ -23,7 +23,8 @@ extension ConsensusDriver {
     /// execution rebuilds the block from its WAL and finishes the height when it comes back.
     func commitDecided(_ block: Block, decision: Decision) async throws {
         try syncLog()
-        try await apply(block, blockID: decision.blockID, commit: decision.commit)
+        let extensions = voteExtensionsEnabled(at: decision.height) ? decision.extensions : nil
+        try await apply(block, blockID: decision.blockID, commit: decision.commit, voteExtensions: extensions)
         scheduleNextHeight()
     }
 
@@ -31,12 +32,14 @@ extension ConsensusDriver {
     /// marker after it (a decision of our own consensus); block sync passes false and marks the
     /// height once, when it hands over to consensus (`closeSyncedHeights`).
     /// `verifiedLastCommit`: the previous block's commit, when block sync verified it.
-    func apply(_ block: Block, blockID: BlockID, commit: Commit, markHeight: Bool = true,
-               verifiedLastCommit: Commit? = nil) async throws {
-        let outcome = try await executor.apply(block, blockID: blockID, commit: commit, to: chain,
-                                               verifiedLastCommit: verifiedLastCommit)
+    /// `voteExtensions`: `commit`'s extensions, stored with it (nil before the enable height).
+    func apply(_ block: Block, blockID: BlockID, commit: Commit, voteExtensions: [VoteExtension]? = nil,
+               markHeight: Bool = true, verifiedLastCommit: Commit? = nil) async throws {
+        let outcome = try await executor.apply(block, blockID: blockID, commit: commit, voteExtensions: voteExtensions,
+                                               to: chain, verifiedLastCommit: verifiedLastCommit)
         chain = outcome.state
         lastCommit = commit
+        lastCommitExtensions = voteExtensions ?? []
         // The height is stored; replay after a restart starts after this marker.
         if markHeight { try writeEndHeight(block.header.height) }
         counters.blocksCommitted += 1
@@ -71,7 +74,9 @@ extension ConsensusDriver {
     /// height; everything kept for the previous height is dropped.
     func startHeight() async throws {
         let height = chain.nextHeight
-        lastCommit = currentLastCommit()
+        let extended = currentLastExtendedCommit()
+        lastCommit = extended?.commit
+        lastCommitExtensions = extended?.extensions ?? []
         resetHeightCaches()
         if core.height >= height {
             // The core is past this height (it cannot be, except after a catch-up raced a

@@ -121,13 +121,15 @@ extension ConsensusDriver {
         try await send(signed)
     }
 
-    /// Our signed vote goes into the WAL, then to peers, then back to the core as an input.
+    /// Our signed vote, extended if it must be, goes into the WAL, then to peers, then back to
+    /// the core as an input. During replay it waits: its block, which ExtendVote is asked about,
+    /// is rebuilt only after replay.
     private func send(_ signed: Vote) async throws {
         if replaying {
             deferred.sends.append(.vote(signed))
-        } else {
-            try feedOwn(.vote(signed, now: now))
-            try await gossipOwn(.vote(signed))
+        } else if let vote = try await withExtension(signed) {
+            try feedOwn(.vote(vote, now: now))
+            try await gossipOwn(.vote(vote))
         }
     }
 

@@ -48,16 +48,14 @@ extension ConsensusDriver {
     }
 
     /// Votes of our height are checked against our validator set, votes of the next height
-    /// against the next set (the core buffers them); anything else is stale.
+    /// against the next set (the core buffers them); anything else is stale. Cheap checks come
+    /// first: the relay set, the extension fields' shape, then the vote signature, the
+    /// extension signature and last the app's VerifyVoteExtension.
     private func receive(_ vote: Vote, from peer: String) async throws {
-        // Nothing signs extension bytes until vote extensions are enabled (they are not built
-        // yet): a vote carrying them is malformed, and its sender is dropped before any work.
-        guard vote.extension.isEmpty, vote.extensionSignature.isEmpty else {
-            await reject(peer, "vote carries extension bytes, but vote extensions are not enabled")
-            return
-        }
         // Peers relay what we relayed (our own votes included): a copy already held was checked
-        // and fed once, so it costs neither a signature check nor a WAL write again.
+        // and fed once, so it costs neither a signature check nor a WAL write again. Held means
+        // the same vote (type, height, round, validator, block), whatever extension bytes this
+        // copy carries: a resend with other ones is not a new message.
         if vote.height == core.height, reactor.holds(.vote(vote)) {
             counters.staleMessages += 1
             return
@@ -74,6 +72,15 @@ extension ConsensusDriver {
             counters.staleMessages += 1
             return
         }
+        let extensionsEnabled = voteExtensionsEnabled(at: vote.height)
+        if let problem = Self.extensionShapeProblem(vote, enabled: extensionsEnabled) {
+            // Dropped before any signature is checked. The sender is counted, not disconnected:
+            // the bytes no signature covers are all that is wrong, and a resend of a real vote
+            // costs us nothing more than this.
+            counters.invalidMessages += 1
+            logger.debug("dropping vote", metadata: ["peer": "\(peer)", "reason": "\(problem)"])
+            return
+        }
         guard let index = Int(exactly: vote.validatorIndex), validators.validators.indices.contains(index) else {
             await reject(peer, "vote from validator index \(vote.validatorIndex), the set has \(validators.count)")
             return
@@ -86,6 +93,9 @@ extension ConsensusDriver {
         guard vote.verifySignature(chainID: chainID, publicKey: validator.publicKey) else {
             await reject(peer, "invalid vote signature from \(vote.validatorAddress) at height \(vote.height)")
             return
+        }
+        if extensionsEnabled, vote.isExtendable {
+            guard try await verifyExtension(of: vote, by: validator, from: peer) else { return }
         }
         // Relayed only once the core accepted it, within its caps (a valid vote for a round the
         // core does not keep is not passed on).

@@ -9,7 +9,8 @@ import PalisadeTypes
 extension ConsensusDriver {
     func propose(height: Int64, round: Int32) async throws {
         guard let address = signer?.address, height == chain.nextHeight else { return }
-        let commit = currentLastCommit()
+        let extended = currentLastExtendedCommit()
+        let commit = extended?.commit
         let time: Timestamp
         if height == chain.initialHeight {
             time = chain.lastBlockTime
@@ -27,7 +28,7 @@ extension ConsensusDriver {
                                              validators: chain.validators.count)
         let txs = await mempool.reap(maxBytes: maxDataBytes, maxGas: params.maxGas)
         let request = PrepareProposalRequest(
-            maxTxBytes: maxDataBytes, txs: txs, localLastCommit: extendedCommitInfo(commit),
+            maxTxBytes: maxDataBytes, txs: txs, localLastCommit: extendedCommitInfo(extended),
             height: height, time: time, nextValidatorsHash: chain.nextValidators.hash(), proposerAddress: address)
         let prepared: PrepareProposalResponse
         do { prepared = try await app.prepareProposal(request) } catch {
@@ -54,15 +55,6 @@ extension ConsensusDriver {
         try await feed(.proposalValue(height: height, round: round, blockID: blockID, now: now))
     }
 
-    /// The previous height's commit with every precommit heard so far (the core keeps adding
-    /// late ones to its decision until the next height starts).
-    func currentLastCommit() -> Commit? {
-        if let decision = core.decisions[chain.lastBlockHeight], decision.blockID == chain.lastBlockID {
-            return decision.commit
-        }
-        return lastCommit
-    }
-
     /// CometBFT's `MaxDataBytes`: the block budget minus the header, the last commit (one
     /// CommitSig per validator), the evidence and protobuf overhead.
     static func maxDataBytes(maxBytes: Int64, evidenceBytes: Int64, validators: Int) -> Int64 {
@@ -73,16 +65,6 @@ extension ConsensusDriver {
         let budget = maxBytes > 0 ? maxBytes : 104_857_600
         return budget - maxOverheadForBlock - maxHeaderBytes - maxCommitOverheadBytes
             - maxCommitSigBytes * Int64(validators) - evidenceBytes
-    }
-
-    private func extendedCommitInfo(_ commit: Commit?) -> ExtendedCommitInfo {
-        guard let commit, let lastValidators = chain.lastValidators,
-              lastValidators.count == commit.signatures.count else { return ExtendedCommitInfo() }
-        let votes = lastValidators.validators.enumerated().map { index, validator in
-            ExtendedVoteInfo(address: validator.address, power: validator.votingPower,
-                             blockIDFlag: commit.signatures[index].blockIDFlag)
-        }
-        return ExtendedCommitInfo(round: commit.round, votes: votes)
     }
 
     /// ProcessProposal for a block someone else proposed.

@@ -57,6 +57,9 @@ public actor ConsensusDriver {
     var core: ConsensusState
     /// The +2/3 precommits of `chain.lastBlockHeight`: the next block's LastCommit.
     var lastCommit: Commit?
+    /// `lastCommit`'s vote extensions, entry for entry; empty when that height had none (or
+    /// block sync applied it, which carries no extensions).
+    var lastCommitExtensions: [VoteExtension] = []
     var blocks = BlockAssembler()
     /// Decided before the block arrived (after a restart, say); executed when it does.
     var pendingDecision: Decision?
@@ -115,7 +118,14 @@ public actor ConsensusDriver {
         self.executor = BlockExecutor(app: app, store: store)
         self.core = ConsensusState(chainID: chainID, validatorAddress: signer?.address, config: config)
         (events, continuation) = AsyncStream.makeStream(of: Event.self)
-        if state.lastBlockHeight > 0 { lastCommit = try? store.decidedCommit(at: state.lastBlockHeight) }
+        if state.lastBlockHeight > 0 {
+            lastCommit = try? store.decidedCommit(at: state.lastBlockHeight)
+            // The extended commit is the seen commit with extensions; it fits only while the
+            // decided commit is that seen commit (the next block is not stored yet).
+            if let stored = try? store.extendedCommit(at: state.lastBlockHeight), stored.commit == lastCommit {
+                lastCommitExtensions = stored.extensions
+            }
+        }
     }
 
     /// Safe from any thread; events are handled in the order they were enqueued.

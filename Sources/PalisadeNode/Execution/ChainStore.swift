@@ -12,8 +12,10 @@ public protocol ChainStore: Sendable {
     func latestState() throws -> ChainState?
     /// The state before the first block (after InitChain).
     func saveInitialState(_ state: ChainState) throws
-    func saveHeight(block: Block, blockID: BlockID, seenCommit: Commit, state: ChainState,
-                    response: FinalizeBlockResponse) throws
+    /// `voteExtensions`: the extensions of `seenCommit`'s precommits, entry for entry, when vote
+    /// extensions are enabled at the block's height; nil otherwise.
+    func saveHeight(block: Block, blockID: BlockID, seenCommit: Commit, voteExtensions: [VoteExtension]?,
+                    state: ChainState, response: FinalizeBlockResponse) throws
     func block(at height: Int64) throws -> Block?
     /// Block `height`'s protobuf encoding (what block sync sends), without decoding it when the
     /// store keeps the bytes.
@@ -21,6 +23,9 @@ public protocol ChainStore: Sendable {
     /// The +2/3 precommits for `height`: the canonical commit (next block's LastCommit) when the
     /// next block is stored, else the commit this node saw.
     func decidedCommit(at height: Int64) throws -> Commit?
+    /// The seen commit of `height` with its vote extensions, as `saveHeight` stored them; nil
+    /// when that height had vote extensions disabled.
+    func extendedCommit(at height: Int64) throws -> ExtendedCommit?
     func finalizeBlockResponse(at height: Int64) throws -> FinalizeBlockResponse?
     func validators(at height: Int64) throws -> ValidatorSet?
 

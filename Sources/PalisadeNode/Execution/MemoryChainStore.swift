@@ -13,6 +13,7 @@ public final class MemoryChainStore: ChainStore {
         var states: [Int64: ChainState] = [:]
         var blocks: [Int64: Block] = [:]
         var seenCommits: [Int64: Commit] = [:]
+        var extendedCommits: [Int64: ExtendedCommit] = [:]
         var responses: [Int64: FinalizeBlockResponse] = [:]
         var validators: [Int64: ValidatorSet] = [:]
         var latest: Int64 = 0
@@ -32,12 +33,19 @@ public final class MemoryChainStore: ChainStore {
         contents.withLock { $0.initial = state }
     }
 
-    public func saveHeight(block: Block, blockID: BlockID, seenCommit: Commit, state: ChainState,
-                    response: FinalizeBlockResponse) throws {
+    public func saveHeight(block: Block, blockID: BlockID, seenCommit: Commit, voteExtensions: [VoteExtension]?,
+                           state: ChainState, response: FinalizeBlockResponse) throws {
         let height = block.header.height
+        let extended = try voteExtensions.map { extensions in
+            guard let extended = ExtendedCommit(commit: seenCommit, extensions: extensions) else {
+                throw MemoryChainStoreError.extensionsDoNotFitCommit(height: height)
+            }
+            return extended
+        }
         contents.withLock {
             $0.blocks[height] = block
             $0.seenCommits[height] = seenCommit
+            $0.extendedCommits[height] = extended
             $0.states[height] = state
             $0.responses[height] = response
             $0.validators[height] = $0.latest == 0 ? $0.initial?.validators : $0.states[$0.latest]?.validators
@@ -53,6 +61,10 @@ public final class MemoryChainStore: ChainStore {
 
     public func decidedCommit(at height: Int64) throws -> Commit? {
         contents.withLock { $0.blocks[height + 1]?.lastCommit ?? $0.seenCommits[height] }
+    }
+
+    public func extendedCommit(at height: Int64) throws -> ExtendedCommit? {
+        contents.withLock { $0.extendedCommits[height] }
     }
 
     public func finalizeBlockResponse(at height: Int64) throws -> FinalizeBlockResponse? {
@@ -80,4 +92,9 @@ public final class MemoryChainStore: ChainStore {
     }
 
     public var latestHeight: Int64 { contents.withLock { $0.latest } }
+}
+
+public enum MemoryChainStoreError: Error, Sendable, Hashable {
+    /// `saveHeight` was given vote extensions that do not line up with the seen commit.
+    case extensionsDoNotFitCommit(height: Int64)
 }

@@ -12,9 +12,10 @@ struct SQLiteChainStore: ChainStore {
 
     func saveInitialState(_ state: ChainState) throws { try store.saveInitialState(state) }
 
-    func saveHeight(block: Block, blockID: BlockID, seenCommit: Commit, state: ChainState,
-                    response: FinalizeBlockResponse) throws {
-        try store.save(block: block, blockID: blockID, seenCommit: seenCommit, state: state, finalizeBlockResponse: response)
+    func saveHeight(block: Block, blockID: BlockID, seenCommit: Commit, voteExtensions: [VoteExtension]?,
+                    state: ChainState, response: FinalizeBlockResponse) throws {
+        try store.save(block: block, blockID: blockID, seenCommit: seenCommit, voteExtensions: voteExtensions,
+                       state: state, finalizeBlockResponse: response)
     }
 
     func block(at height: Int64) throws -> Block? { try store.block(at: height) }
@@ -22,6 +23,8 @@ struct SQLiteChainStore: ChainStore {
     func blockBytes(at height: Int64) throws -> Bytes? { try store.blockBytes(at: height) }
 
     func decidedCommit(at height: Int64) throws -> Commit? { try store.commit(at: height)?.commit }
+
+    func extendedCommit(at height: Int64) throws -> ExtendedCommit? { try store.extendedCommit(at: height) }
 
     func finalizeBlockResponse(at height: Int64) throws -> FinalizeBlockResponse? {
         try store.finalizeBlockResponse(at: height)

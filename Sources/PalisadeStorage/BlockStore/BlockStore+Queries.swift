@@ -102,6 +102,15 @@ extension BlockStore {
         try commit(table: "seen_commits", height: height)
     }
 
+    /// The seen commit for `height` with its precommits' vote extensions; nil when the height
+    /// is not stored or had vote extensions disabled.
+    public func extendedCommit(at height: Int64) throws(BlockStoreError) -> ExtendedCommit? {
+        let operation = "read extended commit at height \(height)"
+        guard let bytes = try blob(operation, sql: "SELECT extended_commit FROM extended_commits WHERE height = ?", height)
+        else { return nil }
+        return try decode(operation) { () throws(PalisadeTypes.DecodingError) in try ExtendedCommit(protobuf: bytes) }
+    }
+
     /// The state after the latest stored block, or the initial state if no block is stored yet;
     /// nil for a new store.
     public func latestState() throws(BlockStoreError) -> ChainState? {

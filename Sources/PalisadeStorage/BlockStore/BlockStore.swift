@@ -83,15 +83,27 @@ public final class BlockStore: Sendable {
     /// `finalizeBlockResponse`; and `state`, the state after executing the block, with the
     /// validator sets and parameters it fixes for h+1 and h+2.
     ///
+    /// `voteExtensions`, when vote extensions are enabled at h, are the extensions of
+    /// `seenCommit`'s precommits, entry for entry: stored as CometBFT stores the extended commit,
+    /// so a restarted node can still hand them to PrepareProposal at h+1.
+    ///
     /// Refused without writing anything when the pieces do not belong together (another height or
     /// block ID) or when h does not follow the stored chain (a gap, or a height already stored).
-    public func save(block: Block, blockID: BlockID, seenCommit: Commit, state: ChainState,
-                     finalizeBlockResponse: FinalizeBlockResponse) throws(BlockStoreError) {
+    public func save(block: Block, blockID: BlockID, seenCommit: Commit, voteExtensions: [VoteExtension]? = nil,
+                     state: ChainState, finalizeBlockResponse: FinalizeBlockResponse) throws(BlockStoreError) {
         let height = block.header.height
         let operation = "save height \(height)"
         guard seenCommit.height == height, seenCommit.blockID == blockID else {
             throw invalid(operation, "seen commit is for height \(seenCommit.height), block \(seenCommit.blockID); "
                 + "the block is \(blockID)")
+        }
+        var extendedCommitBytes: Bytes?
+        if let voteExtensions {
+            guard let extended = ExtendedCommit(commit: seenCommit, extensions: voteExtensions) else {
+                throw invalid(operation, "\(voteExtensions.count) vote extensions do not fit the seen commit's "
+                    + "\(seenCommit.signatures.count) signatures")
+            }
+            extendedCommitBytes = extended.protobuf
         }
         guard state.lastBlockHeight == height, state.lastBlockID == blockID else {
             throw invalid(operation, "state is after height \(state.lastBlockHeight), block \(state.lastBlockID); "
@@ -123,6 +135,10 @@ public final class BlockStore: Sendable {
                                  Data(block.header.protobuf), blockBytes.count, block.data.txs.count, Data(blockBytes)])
             try Self.execute(db, sql: "INSERT INTO seen_commits (height, commit_proto) VALUES (?, ?)",
                                  arguments: [height, Data(seenCommit.protobuf)])
+            if let extendedCommitBytes {
+                try Self.execute(db, sql: "INSERT INTO extended_commits (height, extended_commit) VALUES (?, ?)",
+                                 arguments: [height, Data(extendedCommitBytes)])
+            }
             if let lastCommit {
                 try Self.execute(db, sql: "INSERT OR REPLACE INTO canonical_commits (height, commit_proto) VALUES (?, ?)",
                                      arguments: [lastCommit.height, Data(lastCommit.protobuf)])

@@ -16,6 +16,7 @@ import GRDB
 /// | `tx_hashes` | SHA-256 of a tx | `height`, `tx_index`; a tx committed twice points at the later block |
 /// | `chain_state` | one row | `height` (= `last_block_height`), `next_height`, `state` (`ChainStateCodec` JSON) |
 /// | `committed_evidence` | evidence hash | `height` of the block that carried it; written with that block (v2) |
+/// | `extended_commits` | h | `extended_commit` (`tendermint.types.ExtendedCommit`): `seen_commits`' row with each precommit's vote extension; only heights with vote extensions enabled (v3) |
 /// | `pending_evidence` | evidence hash | `height` (the evidence's), `evidence` (`tendermint.types.DuplicateVoteEvidence`) (v2) |
 enum BlockStoreSchema {
     static var migrator: DatabaseMigrator {
@@ -60,6 +61,11 @@ enum BlockStoreSchema {
                     evidence BLOB NOT NULL
                 ) WITHOUT ROWID;
                 """)
+        }
+        // Vote extensions of the precommits this node saw: the next proposer's PrepareProposal
+        // needs them, after a restart too (CometBFT's `SaveBlockWithExtendedCommit`).
+        migrator.registerMigration("v3-extended-commits") { db in
+            try db.execute(sql: "CREATE TABLE extended_commits (height INTEGER PRIMARY KEY, extended_commit BLOB NOT NULL);")
         }
         return migrator
     }

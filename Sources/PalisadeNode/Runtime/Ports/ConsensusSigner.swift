@@ -13,6 +13,10 @@ public protocol ConsensusSigner: Sendable {
     var lastSignState: LastSignState { get }
     mutating func signVote(_ vote: Vote, chainID: String) throws(FilePrivValidatorError) -> Vote
     mutating func signProposal(_ proposal: Proposal, chainID: String) throws(FilePrivValidatorError) -> Proposal
+    /// `vote` with its extension signed (`CanonicalVoteExtension`). No guard and no record: the
+    /// extension is not part of what consensus agrees on, and ExtendVote may answer differently
+    /// each time, so CometBFT's signer signs every extension it is given.
+    func signVoteExtension(_ vote: Vote, chainID: String) -> Vote
 }
 
 extension FilePrivValidator: ConsensusSigner {}
