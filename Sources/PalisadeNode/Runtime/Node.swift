@@ -96,7 +96,9 @@ public final class Node: Sendable {
 
     /// Runs until `stop()` or a fatal error.
     public func run() async throws {
-        try await peerSwitch.start()
+        do { try await peerSwitch.start() } catch {
+            throw NodeError.listen(key: "p2p.laddr", address: home.config.p2p.laddr.description, reason: "\(error)")
+        }
         let p2pPort = await peerSwitch.listenPort
         logger.notice("node started", metadata: [
             "node_id": "\(home.nodeKey.id)", "p2p": "\(home.config.p2p.laddr.host):\(p2pPort)",
@@ -109,6 +111,18 @@ public final class Node: Sendable {
         defer { evidenceFeed.finish() }
         do {
             try await withThrowingTaskGroup(of: Void.self) { group in
+                let rpc = self.makeRPCServer()
+                group.addTask {
+                    do { try await rpc.run() } catch let error as RPCListenError {
+                        // Ends the node: an operator who configured an RPC gets one or an error.
+                        throw NodeError.listen(key: "rpc.laddr", address: error.address, reason: error.reason)
+                    } catch {
+                        self.logger.error("RPC server stopped", metadata: ["error": "\(error)"])
+                    }
+                }
+                // The RPC listens before consensus begins: a node that cannot bind its laddr stops
+                // before it signs anything (`next` rethrows the listen error).
+                if await rpc.listeningPort() == 0 { try await group.next() }
                 group.addTask { try await self.driver.run() }
                 if let socketApp = self.app as? ABCISocketClient {
                     // A socket app that goes away halts the node at once, not at its next call:
@@ -152,12 +166,6 @@ public final class Node: Sendable {
                         indexer.finish()
                     }
                 }
-                let rpc = self.makeRPCServer()
-                group.addTask {
-                    do { try await rpc.run() } catch {
-                        self.logger.error("RPC server stopped", metadata: ["error": "\(error)"])
-                    }
-                }
                 group.addTask {
                     while !Task.isCancelled {
                         try await Task.sleep(for: .seconds(1))
@@ -193,6 +201,7 @@ public final class Node: Sendable {
         let rpc = home.config.rpc
         var configuration = RPCServerConfiguration(host: rpc.laddr.host, port: rpc.laddr.port)
         configuration.maxBodyBytes = rpc.maxBodyBytes
+        configuration.maxHeaderBytes = rpc.maxHeaderBytes
         configuration.maxOpenConnections = rpc.maxOpenConnections
         configuration.maxSubscriptionClients = rpc.maxSubscriptionClients
         configuration.maxSubscriptionsPerClient = rpc.maxSubscriptionsPerClient
