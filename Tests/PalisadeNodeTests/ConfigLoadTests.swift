@@ -61,6 +61,7 @@ struct ConfigLoadTests {
         config.nodeKeyFile = "keys/node.json"
         config.dbDir = "db"
         config.logLevel = "consensus:debug,*:info"
+        config.logFormat = .json
         config.rpc.laddr = ListenAddress(host: "::1", port: 36657)
         config.rpc.maxOpenConnections = 0
         config.rpc.maxSubscriptionClients = 7
@@ -159,7 +160,7 @@ struct ConfigLoadTests {
         ("[rpc]\nmax_body_bytes = 1.5\n", "rpc.max_body_bytes", 2, "the number 1.5"),
         ("[tx_index]\nindexer = \"psql\"\n", "tx_index.indexer", 2, "\"kv\" or \"null\""),
         ("proxy_app = \"noop\"\n", "proxy_app", 1, "kvstore"),
-        ("\n\nlog_level = \"loud\"\n", "log_level", 3, "not a level"),
+        ("\n\nlog_level = \"loud\"\n", "log_level", 3, "expected a level"),
         ("db_dir = \"\"\n", "db_dir", 1, "must not be empty"),
         ("consensus = 3\n", "consensus", 1, "expected a [consensus] section"),
         ("[consensus]\ncreate_empty_blocks = [true]\n", "consensus.create_empty_blocks", 2, "an array"),

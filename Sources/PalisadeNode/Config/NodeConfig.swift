@@ -21,8 +21,11 @@ public struct NodeConfig: Sendable, Hashable {
     public var nodeKeyFile: String = "config/node_key.json"
     /// `db_dir`: where block, state and app databases live.
     public var dbDir: String = "data"
-    /// `log_level`: a level ("info") or per-module levels ("consensus:debug,*:info").
+    /// `log_level`: a level ("info") or per-module levels ("consensus:debug,*:info"), checked
+    /// by `LogLevelFilter` when loaded.
     public var logLevel: String = "info"
+    /// `log_format`: "plain" lines for people, or one JSON object a line.
+    public var logFormat: LogFormat = .plain
 
     public var rpc = RPCConfig()
     public var p2p = P2PConfig()

@@ -50,9 +50,11 @@ public final class Node: Sendable {
         if let application {
             app = application
         } else {
-            app = try await AppConnector.connect(config.proxyApp, dataDirectory: paths.dataDirectory, logger: logger)
+            app = try await AppConnector.connect(config.proxyApp, dataDirectory: paths.dataDirectory,
+                                                 logger: logger.module(LogModule.proxy))
         }
-        let state = try await Handshake(app: app, store: store, genesis: home.genesis, logger: logger).run()
+        let state = try await Handshake(app: app, store: store, genesis: home.genesis,
+                                        logger: logger.module(LogModule.state)).run()
 
         let signer: FilePrivValidator
         do { signer = try FilePrivValidator(keyPath: paths.privValidatorKeyFile, statePath: paths.privValidatorStateFile) }
@@ -61,7 +63,7 @@ public final class Node: Sendable {
         do { wal = try ConsensusWAL(path: paths.walFile) } catch { throw NodeError.storage("\(error)") }
 
         mempool = Mempool(config: config.mempool, app: app, height: state.lastBlockHeight)
-        let switchLogger = logger
+        let switchLogger = logger.module(LogModule.p2p)
         var transport = P2PConfiguration()
         transport.handshakeTimeout = .milliseconds(config.p2p.handshakeTimeout)
         var switchConfiguration = SwitchConfiguration()
@@ -71,16 +73,16 @@ public final class Node: Sendable {
         peerSwitch = Switch(nodeKey: home.nodeKey, listenHost: config.p2p.laddr.host, listenPort: config.p2p.laddr.port,
                             persistentPeers: config.p2p.persistentPeers, configuration: transport,
                             switchConfiguration: switchConfiguration,
-                            log: { switchLogger.info("\($0)", metadata: ["module": "p2p"]) })
+                            log: { switchLogger.info("\($0)") })
         let network = SwitchNetwork(peerSwitch: peerSwitch)
         events = NodeEventHub()
         let hub = events
         evidencePool = try EvidencePool(chainID: home.genesis.chainID, state: state, store: store, network: network,
-                                        logger: logger)
+                                        logger: logger.module(LogModule.evidence))
         driver = ConsensusDriver(chainID: home.genesis.chainID, state: state, config: config.consensus.timeoutConfig,
                                  signer: signer, wal: wal, store: store, app: app, mempool: mempool,
                                  evidence: evidencePool, network: network,
-                                 observer: NodeObserver { hub.publish($0) }, logger: logger)
+                                 observer: NodeObserver { hub.publish($0) }, logger: logger.module(LogModule.consensus))
         if config.txIndex.indexer == .kv {
             do { eventIndex = try EventIndex(path: paths.dataDirectory + "/tx_index.db") } catch {
                 throw NodeError.storage("\(error)")
@@ -89,7 +91,7 @@ public final class Node: Sendable {
             eventIndex = nil
         }
         mempoolReactor = MempoolReactor(mempool: mempool, network: network, broadcast: config.mempoolBroadcast,
-                                        logger: logger)
+                                        logger: logger.module(LogModule.mempool))
         asyncSubmissions = SubmissionBudget(maxCount: config.mempool.size,
                                             maxBytes: Int(min(config.mempool.maxTxsBytes, 64 << 20)))
     }
@@ -208,7 +210,7 @@ public final class Node: Sendable {
         configuration.unsafe = rpc.unsafe
         let backend = NodeRPCBackend(node: self, index: eventIndex,
                                      broadcastCommitTimeout: .milliseconds(rpc.timeoutBroadcastTxCommit))
-        return RPCServer(backend: backend, configuration: configuration, logger: logger)
+        return RPCServer(backend: backend, configuration: configuration, logger: logger.module(LogModule.rpc))
     }
 
     /// What the evidence pool hears from the switch, in order, off the switch's own task.
@@ -226,7 +228,8 @@ public final class Node: Sendable {
                 driver.enqueue(.peerConnected(info.id))
                 evidence.yield(.connected(info.id))
             case let .peerDisconnected(id, reason):
-                logger.info("peer disconnected", metadata: ["peer": "\(id)", "reason": "\(reason)"])
+                logger.module(LogModule.p2p).info("peer disconnected",
+                                                  metadata: ["peer": "\(id)", "reason": "\(reason)"])
                 driver.enqueue(.peerDisconnected(id))
             case let .message(from, channel, bytes):
                 switch channel {
@@ -238,7 +241,8 @@ public final class Node: Sendable {
                      NodeChannel.blockSync:
                     driver.enqueue(.peerMessage(peer: from, channel: channel, bytes: bytes))
                 default:
-                    logger.debug("message on an unused channel", metadata: ["peer": "\(from)", "channel": "\(channel)"])
+                    logger.module(LogModule.p2p).debug("message on an unused channel",
+                                                       metadata: ["peer": "\(from)", "channel": "\(channel)"])
                 }
             }
         }
