@@ -30,7 +30,6 @@ struct ConfigLoadTests {
         #expect(config.rpc.unsafe == false)
         #expect(config.p2p.laddr == ListenAddress(host: "0.0.0.0", port: 26656))
         #expect(config.p2p.persistentPeers.isEmpty)
-        #expect(config.p2p.maxPacketMsgPayloadSize == 1024)
         #expect(config.p2p.dialTimeout == 3000)
         #expect(config.p2p.handshakeTimeout == 20_000)
         #expect(config.mempool == MempoolConfig.default)
@@ -73,7 +72,6 @@ struct ConfigLoadTests {
         config.p2p.laddr = ListenAddress(host: "127.0.0.1", port: 36656)
         config.p2p.persistentPeers = [PeerAddress(id: Self.peerA, host: "10.0.0.1", port: 26656),
                                       PeerAddress(id: Self.peerB, host: "node-b.example", port: 1)]
-        config.p2p.maxPacketMsgPayloadSize = 4096
         config.p2p.persistentPeersMaxDialPeriod = 30_000
         config.p2p.dialTimeout = 1
         config.p2p.handshakeTimeout = 3_600_000
@@ -154,7 +152,7 @@ struct ConfigLoadTests {
         ("[rpc]\nladdr = \"tcp://127.0.0.1:99999\"\n", "rpc.laddr", 2, "port"),
         ("[p2p]\npersistent_peers = \"abc@1.2.3.4:26656\"\n", "p2p.persistent_peers", 2, "node ID"),
         ("[p2p]\npersistent_peers = \"\(peerA)@1.2.3.4\"\n", "p2p.persistent_peers", 2, "port"),
-        ("[p2p]\n  max_packet_msg_payload_size = 0\n", "p2p.max_packet_msg_payload_size", 2, "at least 1"),
+        ("[p2p]\n  max_packet_msg_payload_size = 4096\n", "p2p.max_packet_msg_payload_size", 2, "not supported"),
         ("[mempool]\nsize = -1\n", "mempool.size", 2, "at least 0"),
         ("[mempool]\nrecheck = \"yes\"\n", "mempool.recheck", 2, "true or false"),
         ("[rpc]\nmax_body_bytes = 1.5\n", "rpc.max_body_bytes", 2, "the number 1.5"),

@@ -49,8 +49,14 @@ extension NodeConfig {
                 let text = try v.string()
                 do { c.p2p.persistentPeers = try PeerAddress.parseList(text) } catch { throw v.error("\(error)") }
             },
-            "max_packet_msg_payload_size": { (c, v) throws(ConfigError) in
-                c.p2p.maxPacketMsgPayloadSize = try v.integer(minimum: 1)
+            // Refused unless CometBFT's default: Palisade's peer protocol sends each message whole
+            // in one sealed frame (PalisadeP2P/WIRE-FORMAT.md); there are no packets to size.
+            "max_packet_msg_payload_size": { (_, v) throws(ConfigError) in
+                let size = try v.integer()
+                guard size == 1024 else {
+                    throw v.error("\(size) is not supported: Palisade's peer protocol sends each message in one "
+                                  + "frame, not in packets; remove the key (or leave CometBFT's 1024)")
+                }
             },
             "persistent_peers_max_dial_period": { (c, v) throws(ConfigError) in
                 c.p2p.persistentPeersMaxDialPeriod = try v.duration()

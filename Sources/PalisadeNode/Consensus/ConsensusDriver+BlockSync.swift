@@ -175,7 +175,7 @@ extension ConsensusDriver {
         syncing = false
         behindBeats = 0
         try closeSyncedHeights()
-        if core.height < chain.nextHeight { try await startHeight() }
+        if core.height < chain.nextHeight { try await enterHeight() }
     }
 }
 

@@ -64,8 +64,7 @@ public final class Node: Sendable {
 
         mempool = Mempool(config: config.mempool, app: app, height: state.lastBlockHeight)
         let switchLogger = logger.module(LogModule.p2p)
-        var transport = P2PConfiguration()
-        transport.handshakeTimeout = .milliseconds(config.p2p.handshakeTimeout)
+        let transport = config.p2p.transport
         var switchConfiguration = SwitchConfiguration()
         if config.p2p.persistentPeersMaxDialPeriod > 0 {
             switchConfiguration.dialBackoffMax = .milliseconds(config.p2p.persistentPeersMaxDialPeriod)
@@ -82,6 +81,7 @@ public final class Node: Sendable {
         driver = ConsensusDriver(chainID: home.genesis.chainID, state: state, config: config.consensus.timeoutConfig,
                                  signer: signer, wal: wal, store: store, app: app, mempool: mempool,
                                  evidence: evidencePool, network: network,
+                                 production: config.consensus.blockProduction,
                                  observer: NodeObserver { hub.publish($0) }, logger: logger.module(LogModule.consensus))
         if config.txIndex.indexer == .kv {
             do { eventIndex = try EventIndex(path: paths.dataDirectory + "/tx_index.db") } catch {
