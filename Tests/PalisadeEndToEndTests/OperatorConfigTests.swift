@@ -71,6 +71,31 @@ struct OperatorConfigTests {
         #expect(((genesis["result"] as? [String: Any])?["genesis"] as? [String: Any])?["chain_id"] != nil)
     }
 
+    /// Node 0's latest stored height, from `/status`.
+    static func height(_ net: Localnet) async -> Int64? {
+        let sync = await net.rpc(0, "status")?["sync_info"] as? [String: Any]
+        return (sync?["latest_block_height"] as? String).flatMap { Int64($0) }
+    }
+
+    /// Height 1 is made (the first height is a proof block), then nothing while idle (with
+    /// timeout_commit 100 ms an idle node would make a block every ~100 ms); a transaction is
+    /// committed in the next block, which changes the app hash, so one more block carries it.
+    @Test("create_empty_blocks = false: no block while idle, a transaction committed in the next")
+    func noEmptyBlocks() async throws {
+        let net = try Localnet(validators: 1)
+        defer { net.shutdown() }
+        try Self.set("create_empty_blocks", "false", in: net)
+        try net.start(0)
+        #expect(await Self.waitForHeight(net, 1))
+        try await Task.sleep(for: .seconds(2))
+        #expect(await Self.height(net) == 1)
+        let answer = try await Self.post(net, "/broadcast_tx_commit", form: "tx=%22idle%3Dover%22")
+        #expect((answer["result"] as? [String: Any])?["height"] as? String == "2", "\(answer)")
+        #expect(await Self.waitForHeight(net, 3))
+        try await Task.sleep(for: .seconds(2))
+        #expect(await Self.height(net) == 3)
+    }
+
     @Test("an RPC or P2P address that cannot be bound: exit non-zero, the address and key named")
     func bindFailures() throws {
         let net = try Localnet(validators: 1)
