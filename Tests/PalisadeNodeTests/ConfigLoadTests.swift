@@ -102,6 +102,13 @@ struct ConfigLoadTests {
         #expect(try parseConfig(config.render()).0.proxyApp == .staking)
     }
 
+    @Test func p2pTimeoutsReachTheTransport() throws {
+        let config = try parseConfig("[p2p]\ndial_timeout = \"250ms\"\nhandshake_timeout = \"7s\"\n").0
+        #expect(config.p2p.transport.dialTimeout == .milliseconds(250))
+        #expect(config.p2p.transport.handshakeTimeout == .seconds(7))
+        #expect(NodeConfig.default.p2p.transport.dialTimeout == .seconds(3))
+    }
+
     @Test func readsCometBFTSpellings() throws {
         let text = """
             proxy_app = "tcp://127.0.0.1:26658"
