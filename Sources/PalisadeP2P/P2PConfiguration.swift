@@ -7,6 +7,9 @@ public struct P2PConfiguration: Sendable {
     public var maxMessageSize: Int
     /// A peer that has not finished the handshake by then is dropped.
     public var handshakeTimeout: TimeAmount
+    /// How long a dial may take to connect (`[p2p] dial_timeout`, CometBFT's default 3 s); the
+    /// handshake then has `handshakeTimeout`.
+    public var dialTimeout: TimeAmount
     /// Messages that may wait unconsumed in a connection's inbound sequence before the socket is
     /// no longer read. Memory per peer stays near this many messages plus one socket read and one
     /// partial frame.
@@ -16,11 +19,13 @@ public struct P2PConfiguration: Sendable {
     public init(
         maxMessageSize: Int = WireProtocol.defaultMaxMessageSize,
         handshakeTimeout: TimeAmount = .seconds(10),
+        dialTimeout: TimeAmount = .seconds(3),
         inboundBufferLimit: Int = 32,
         log: @escaping @Sendable (String) -> Void = { _ in }
     ) {
         self.maxMessageSize = maxMessageSize
         self.handshakeTimeout = handshakeTimeout
+        self.dialTimeout = dialTimeout
         self.inboundBufferLimit = inboundBufferLimit
         self.log = log
     }

@@ -53,7 +53,7 @@ public struct P2PTransport: Sendable {
         let configuration = self.configuration
         do {
             _ = try await ClientBootstrap(group: eventLoop)
-                .connectTimeout(configuration.handshakeTimeout)
+                .connectTimeout(configuration.dialTimeout)
                 .channelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
                         try channel.pipeline.syncOperations.addHandler(

@@ -78,6 +78,8 @@ extension Simulation {
         case .timeout(let timeout): "n\(endpoint) fire \(timeout)"
         case .startHeight(let height): "n\(endpoint) start h=\(height)"
         case .heartbeat: "n\(endpoint) heartbeat"
+        case .txsAvailable(let height): "n\(endpoint) txs available h=\(height)"
+        case .createEmptyBlocksInterval(let height): "n\(endpoint) empty block interval h=\(height)"
         case .peerConnected(let peer): "n\(endpoint) connected \(peer)"
         case .peerDisconnected(let peer): "n\(endpoint) lost \(peer)"
         case let .peerMessage(peer, channel, bytes): "n\(endpoint) <- \(peer) ch\(channel) \(bytes.count)B"

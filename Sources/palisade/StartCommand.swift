@@ -14,7 +14,8 @@ struct StartCommand: AsyncParsableCommand {
 
     @OptionGroup var homeOptions: HomeOptions
 
-    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error (default: config.toml's log_level).")
+    @Option(name: .customLong("log-level"),
+            help: "debug, info, warn, error, none, or module:level pairs like p2p:debug,*:error (default: config.toml's log_level).")
     var logLevel: String?
 
     func run() async throws {
@@ -23,12 +24,13 @@ struct StartCommand: AsyncParsableCommand {
             FileHandle.standardError.write(Data("palisade start: \(error)\n".utf8))
             throw ExitCode(1)
         }
-        let level = Logger.Level(rawValue: logLevel ?? loaded.config.logLevel) ?? .info
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
+        let filter: LogLevelFilter
+        do { filter = try LogLevelFilter(parsing: logLevel ?? loaded.config.logLevel) } catch {
+            FileHandle.standardError.write(Data("palisade start: --log-level: \(error)\n".utf8))
+            throw ExitCode(1)
         }
+        let format = loaded.config.logFormat
+        LoggingSystem.bootstrap { label in NodeLogHandler(label: label, format: format, filter: filter) }
         let logger = Logger(label: "palisade")
         for warning in loaded.warnings { logger.warning("\(warning)") }
 

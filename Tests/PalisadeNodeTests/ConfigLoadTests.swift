@@ -30,7 +30,6 @@ struct ConfigLoadTests {
         #expect(config.rpc.unsafe == false)
         #expect(config.p2p.laddr == ListenAddress(host: "0.0.0.0", port: 26656))
         #expect(config.p2p.persistentPeers.isEmpty)
-        #expect(config.p2p.maxPacketMsgPayloadSize == 1024)
         #expect(config.p2p.dialTimeout == 3000)
         #expect(config.p2p.handshakeTimeout == 20_000)
         #expect(config.mempool == MempoolConfig.default)
@@ -61,6 +60,7 @@ struct ConfigLoadTests {
         config.nodeKeyFile = "keys/node.json"
         config.dbDir = "db"
         config.logLevel = "consensus:debug,*:info"
+        config.logFormat = .json
         config.rpc.laddr = ListenAddress(host: "::1", port: 36657)
         config.rpc.maxOpenConnections = 0
         config.rpc.maxSubscriptionClients = 7
@@ -72,7 +72,6 @@ struct ConfigLoadTests {
         config.p2p.laddr = ListenAddress(host: "127.0.0.1", port: 36656)
         config.p2p.persistentPeers = [PeerAddress(id: Self.peerA, host: "10.0.0.1", port: 26656),
                                       PeerAddress(id: Self.peerB, host: "node-b.example", port: 1)]
-        config.p2p.maxPacketMsgPayloadSize = 4096
         config.p2p.persistentPeersMaxDialPeriod = 30_000
         config.p2p.dialTimeout = 1
         config.p2p.handshakeTimeout = 3_600_000
@@ -101,6 +100,13 @@ struct ConfigLoadTests {
         #expect(try parseConfig(config.render()).0.proxyApp == .unix(path: "/run/app.sock"))
         config.proxyApp = .staking
         #expect(try parseConfig(config.render()).0.proxyApp == .staking)
+    }
+
+    @Test func p2pTimeoutsReachTheTransport() throws {
+        let config = try parseConfig("[p2p]\ndial_timeout = \"250ms\"\nhandshake_timeout = \"7s\"\n").0
+        #expect(config.p2p.transport.dialTimeout == .milliseconds(250))
+        #expect(config.p2p.transport.handshakeTimeout == .seconds(7))
+        #expect(NodeConfig.default.p2p.transport.dialTimeout == .seconds(3))
     }
 
     @Test func readsCometBFTSpellings() throws {
@@ -153,13 +159,13 @@ struct ConfigLoadTests {
         ("[rpc]\nladdr = \"tcp://127.0.0.1:99999\"\n", "rpc.laddr", 2, "port"),
         ("[p2p]\npersistent_peers = \"abc@1.2.3.4:26656\"\n", "p2p.persistent_peers", 2, "node ID"),
         ("[p2p]\npersistent_peers = \"\(peerA)@1.2.3.4\"\n", "p2p.persistent_peers", 2, "port"),
-        ("[p2p]\n  max_packet_msg_payload_size = 0\n", "p2p.max_packet_msg_payload_size", 2, "at least 1"),
+        ("[p2p]\n  max_packet_msg_payload_size = 4096\n", "p2p.max_packet_msg_payload_size", 2, "not supported"),
         ("[mempool]\nsize = -1\n", "mempool.size", 2, "at least 0"),
         ("[mempool]\nrecheck = \"yes\"\n", "mempool.recheck", 2, "true or false"),
         ("[rpc]\nmax_body_bytes = 1.5\n", "rpc.max_body_bytes", 2, "the number 1.5"),
         ("[tx_index]\nindexer = \"psql\"\n", "tx_index.indexer", 2, "\"kv\" or \"null\""),
         ("proxy_app = \"noop\"\n", "proxy_app", 1, "kvstore"),
-        ("\n\nlog_level = \"loud\"\n", "log_level", 3, "not a level"),
+        ("\n\nlog_level = \"loud\"\n", "log_level", 3, "expected a level"),
         ("db_dir = \"\"\n", "db_dir", 1, "must not be empty"),
         ("consensus = 3\n", "consensus", 1, "expected a [consensus] section"),
         ("[consensus]\ncreate_empty_blocks = [true]\n", "consensus.create_empty_blocks", 2, "an array"),

@@ -33,6 +33,8 @@ final class InProcessCluster: @unchecked Sendable {
     let root: String
     var members: [Member] = []
     var timeouts = TimeoutConfig()
+    /// `create_empty_blocks` and `skip_timeout_commit` for every member started from now on.
+    var production = BlockProduction()
     /// Block sync's limits for every member started from now on (the driver's defaults if nil).
     var syncLimits: BlockSyncPool.Limits?
 
@@ -79,7 +81,8 @@ final class InProcessCluster: @unchecked Sendable {
                                         network: network.endpoint(member.id), logger: logger)
         let driver = ConsensusDriver(chainID: genesis.chainID, state: state, config: timeouts, signer: signer, wal: wal,
                                      store: member.store, app: app, mempool: mempool, evidence: evidence,
-                                     network: network.endpoint(member.id), observer: .none, logger: logger)
+                                     network: network.endpoint(member.id), production: production, observer: .none,
+                                     logger: logger)
         if let syncLimits { await driver.setSyncLimits(syncLimits) }
         member.driver = driver
         member.mempool = mempool

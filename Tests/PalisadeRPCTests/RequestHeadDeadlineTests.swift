@@ -77,6 +77,29 @@ struct RequestHeadDeadlineTests {
         }
     }
 
+    /// `max_header_bytes` as Go's server applies it: the limit plus 4 KiB of slack, then 431.
+    @Test("a request head over max_header_bytes gets 431 and the connection is closed; one under it is served")
+    func oversizedHeadIsRefused() async throws {
+        var configuration = Self.configuration()
+        configuration.requestHeadTimeout = 10
+        configuration.maxHeaderBytes = 1_000
+        try await RunningServer.with(configuration) { server in
+            let big = "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Pad: \(String(repeating: "a", count: 6_000))\r\n\r\n"
+            let (head, outcome) = try await RawConnection.run(port: server.port) { connection in
+                try connection.send(big)
+                return (try connection.readResponseHead(), connection.readUntilClosed())
+            }
+            #expect(head.hasPrefix("HTTP/1.0 431 Request Header Fields Too Large"), "\(head)")
+            #expect(outcome == .closedByServer)
+            let small = "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Pad: \(String(repeating: "a", count: 4_000))\r\n\r\n"
+            let answer = try await RawConnection.run(port: server.port) { connection in
+                try connection.send(small)
+                return try connection.readResponseHead()
+            }
+            #expect(answer.hasPrefix("HTTP/1.1 200"), "\(answer)")
+        }
+    }
+
     @Test("silent connections up to the limit do not lock other clients out")
     func silentConnectionsDoNotHoldTheLimit() async throws {
         try await RunningServer.with(Self.configuration(maxConnections: 4)) { server in
@@ -143,7 +166,10 @@ final class RawConnection: @unchecked Sendable {
     }
 
     /// The status line and headers of one response; its body (Content-Length) is consumed too.
-    func readResponseHead() throws -> String {
+    func readResponseHead() throws -> String { try readResponse().head }
+
+    /// One response: the status line and headers, and the body (Content-Length).
+    func readResponse() throws -> (head: String, body: [UInt8]) {
         while !String(decoding: buffered, as: UTF8.self).contains("\r\n\r\n") { try fill() }
         let text = String(decoding: buffered, as: UTF8.self)
         guard let end = text.range(of: "\r\n\r\n") else { throw RawError("no head") }
@@ -152,8 +178,9 @@ final class RawConnection: @unchecked Sendable {
             .flatMap { Int($0.split(separator: ":")[1].trimmingCharacters(in: .whitespaces)) } ?? 0
         let headBytes = text[..<end.upperBound].utf8.count
         while buffered.count < headBytes + length { try fill() }
+        let body = Array(buffered[headBytes..<(headBytes + length)])
         buffered.removeFirst(headBytes + length)
-        return head
+        return (head, body)
     }
 
     private func fill() throws {

@@ -18,8 +18,17 @@ extension NodeConfig {
         "db_dir": { (c, v) throws(ConfigError) in c.dbDir = try v.nonEmptyString() },
         "log_level": { (c, v) throws(ConfigError) in
             let text = try v.nonEmptyString()
-            if let reason = LogLevelSpec.problem(in: text) { throw v.error(reason) }
+            do throws(LogLevelFilter.ParseError) { _ = try LogLevelFilter(parsing: text) } catch {
+                throw v.error(error.description)
+            }
             c.logLevel = text
+        },
+        "log_format": { (c, v) throws(ConfigError) in
+            let text = try v.string()
+            guard let format = LogFormat(rawValue: text) else {
+                throw v.error("expected \"plain\" or \"json\", got \"\(text)\"")
+            }
+            c.logFormat = format
         },
     ]
 
@@ -40,8 +49,14 @@ extension NodeConfig {
                 let text = try v.string()
                 do { c.p2p.persistentPeers = try PeerAddress.parseList(text) } catch { throw v.error("\(error)") }
             },
-            "max_packet_msg_payload_size": { (c, v) throws(ConfigError) in
-                c.p2p.maxPacketMsgPayloadSize = try v.integer(minimum: 1)
+            // Refused unless CometBFT's default: Palisade's peer protocol sends each message whole
+            // in one sealed frame (PalisadeP2P/WIRE-FORMAT.md); there are no packets to size.
+            "max_packet_msg_payload_size": { (_, v) throws(ConfigError) in
+                let size = try v.integer()
+                guard size == 1024 else {
+                    throw v.error("\(size) is not supported: Palisade's peer protocol sends each message in one "
+                                  + "frame, not in packets; remove the key (or leave CometBFT's 1024)")
+                }
             },
             "persistent_peers_max_dial_period": { (c, v) throws(ConfigError) in
                 c.p2p.persistentPeersMaxDialPeriod = try v.duration()
@@ -83,22 +98,4 @@ extension NodeConfig {
             },
         ],
     ]
-}
-
-/// `log_level` as CometBFT accepts it: one level, or `module:level` pairs separated by commas
-/// with `*` for the rest.
-enum LogLevelSpec {
-    static let levels: Set<String> = ["trace", "debug", "info", "notice", "warn", "warning", "error", "critical", "none"]
-
-    /// Why `text` is not a log level specification, or nil when it is.
-    static func problem(in text: String) -> String? {
-        for entry in text.split(separator: ",", omittingEmptySubsequences: false) {
-            let parts = entry.split(separator: ":", omittingEmptySubsequences: false)
-            let level = parts.last.map { $0.lowercased() } ?? ""
-            guard parts.count <= 2, levels.contains(level), parts.count == 1 || !parts[0].isEmpty else {
-                return "\"\(entry)\" is not a level (\(levels.sorted().joined(separator: ", "))) or module:level"
-            }
-        }
-        return nil
-    }
 }

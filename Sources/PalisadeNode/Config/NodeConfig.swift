@@ -21,8 +21,11 @@ public struct NodeConfig: Sendable, Hashable {
     public var nodeKeyFile: String = "config/node_key.json"
     /// `db_dir`: where block, state and app databases live.
     public var dbDir: String = "data"
-    /// `log_level`: a level ("info") or per-module levels ("consensus:debug,*:info").
+    /// `log_level`: a level ("info") or per-module levels ("consensus:debug,*:info"), checked
+    /// by `LogLevelFilter` when loaded.
     public var logLevel: String = "info"
+    /// `log_format`: "plain" lines for people, or one JSON object a line.
+    public var logFormat: LogFormat = .plain
 
     public var rpc = RPCConfig()
     public var p2p = P2PConfig()
@@ -52,7 +55,7 @@ public struct RPCConfig: Sendable, Hashable {
     public var maxSubscriptionsPerClient: Int = 5
     /// `max_body_bytes`: the largest request body.
     public var maxBodyBytes: Int = 1_000_000
-    /// `max_header_bytes`: the largest request header.
+    /// `max_header_bytes`: the largest request head (request line and headers).
     public var maxHeaderBytes: Int = 1_048_576
     /// `timeout_broadcast_tx_commit`, in milliseconds: how long `broadcast_tx_commit` waits for the block.
     public var timeoutBroadcastTxCommit: Int64 = 10_000
@@ -68,8 +71,6 @@ public struct P2PConfig: Sendable, Hashable {
     public var laddr = ListenAddress(host: "0.0.0.0", port: 26656)
     /// `persistent_peers`: `id@host:port` entries, comma-separated in the file; always redialled.
     public var persistentPeers: [PeerAddress] = []
-    /// `max_packet_msg_payload_size`: the largest message payload per frame, in bytes.
-    public var maxPacketMsgPayloadSize: Int = 1024
     /// `persistent_peers_max_dial_period`, in milliseconds: the cap on the redial backoff; 0 means
     /// exponential backoff without a cap.
     public var persistentPeersMaxDialPeriod: Int64 = 0
@@ -92,12 +93,14 @@ public struct ConsensusConfig: Sendable, Hashable {
     public var timeoutPrecommit: Int64 = 1000
     public var timeoutPrecommitDelta: Int64 = 500
     public var timeoutCommit: Int64 = 1000
-    /// `skip_timeout_commit`: start the next height as soon as all precommits are in.
+    /// `skip_timeout_commit`: start the next height as soon as precommits from every validator
+    /// are in, instead of after `timeout_commit`.
     public var skipTimeoutCommit: Bool = false
-    /// `create_empty_blocks`: propose blocks with no transactions.
+    /// `create_empty_blocks`: false makes a new height wait for transactions (see
+    /// `BlockProduction`).
     public var createEmptyBlocks: Bool = true
-    /// `create_empty_blocks_interval`, in milliseconds: with empty blocks on, wait this long for a
-    /// transaction before proposing an empty one.
+    /// `create_empty_blocks_interval`, in milliseconds: when not 0, a new height waits at most this
+    /// long for transactions, then makes a block anyway (with `create_empty_blocks` on or off).
     public var createEmptyBlocksInterval: Int64 = 0
 
     public init() {}

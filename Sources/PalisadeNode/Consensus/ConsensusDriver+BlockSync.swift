@@ -1,3 +1,4 @@
+import Logging
 import PalisadeConsensus
 import PalisadeCrypto
 import PalisadeState
@@ -10,6 +11,9 @@ import PalisadeTypes
 /// whenever it falls behind again (paused, partitioned, slow disk), which CometBFT v0.38 cannot.
 /// Every node serves the blocks it stores, in chunks that fit the message limit.
 extension ConsensusDriver {
+    /// Block sync's lines are in CometBFT's `blocksync` module, so `log_level` selects them apart.
+    var syncLogger: Logger { logger.module(LogModule.blockSync) }
+
     /// Heights behind the best peer at which consensus hands over to block sync at once. Less
     /// is normal for an instant (a peer committed first); it counts only when our height has not
     /// moved for `behindBeatsLimit` heartbeats while a peer reports more.
@@ -87,15 +91,15 @@ extension ConsensusDriver {
         }
         guard syncing else { return }
         for peer in sync.expire(now: nowMilliseconds) {
-            logger.info("block sync: a peer was too slow; asking others", metadata: ["peer": "\(peer)"])
+            syncLogger.info("block sync: a peer was too slow; asking others", metadata: ["peer": "\(peer)"])
         }
         try await requestBlocks()
         try await leaveBlockSyncIfCaughtUp()
     }
 
     private func enterBlockSync(best: Int64) {
-        logger.notice("behind the network; switching to block sync",
-                      metadata: ["height": "\(chain.lastBlockHeight)", "peers_at": "\(best)"])
+        syncLogger.notice("behind the network; switching to block sync",
+                          metadata: ["height": "\(chain.lastBlockHeight)", "peers_at": "\(best)"])
         var limits = syncLimits
         if chain.consensusParams.block.maxBytes > 0 {
             limits.maxBlockBytes = Int(clamping: chain.consensusParams.block.maxBytes) + 4_096
@@ -165,13 +169,13 @@ extension ConsensusDriver {
     /// would strand a node that entered because it missed a single decision.)
     private func leaveBlockSyncIfCaughtUp() async throws {
         guard syncing, chain.lastBlockHeight >= bestPeerHeight else { return }
-        logger.notice("caught up; switching to consensus",
-                      metadata: ["height": "\(chain.lastBlockHeight)", "synced_blocks": "\(counters.catchUpBlocks)",
+        syncLogger.notice("caught up; switching to consensus",
+                          metadata: ["height": "\(chain.lastBlockHeight)", "synced_blocks": "\(counters.catchUpBlocks)",
                                  "in_flight": "\(sync.inFlight)"])
         syncing = false
         behindBeats = 0
         try closeSyncedHeights()
-        if core.height < chain.nextHeight { try await startHeight() }
+        if core.height < chain.nextHeight { try await enterHeight() }
     }
 }
 

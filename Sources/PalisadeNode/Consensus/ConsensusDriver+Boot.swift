@@ -13,7 +13,7 @@ extension ConsensusDriver {
         let logged = try walEntries(forHeight: height)
         guard logged.contains(where: { if case .input(.startHeight) = $0 { true } else { false } }) else {
             logger.info("starting height", metadata: ["height": "\(height)"])
-            try await startHeight()
+            try await enterHeight()
             return
         }
         logger.notice("replaying WAL", metadata: ["height": "\(height)", "entries": "\(logged.count)"])

@@ -28,6 +28,7 @@ extension ConsensusDriver {
             counters.staleMessages += 1
             return
         }
+        try await peerBeganHeight(message, from: peer)
         switch message {
         case .newRoundStep(let state):
             await peerAdvanced(peer, to: state)

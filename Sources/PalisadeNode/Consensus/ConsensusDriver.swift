@@ -31,6 +31,10 @@ public actor ConsensusDriver {
         case timeout(Timeout)
         case startHeight(Int64)
         case heartbeat
+        /// The mempool holds transactions a block at this height could include.
+        case txsAvailable(Int64)
+        /// `create_empty_blocks_interval` passed at this height.
+        case createEmptyBlocksInterval(Int64)
     }
 
     struct Deferred {
@@ -48,6 +52,7 @@ public actor ConsensusDriver {
     let app: any Application
     let wal: any ConsensusLog
     let clock: any RuntimeClock
+    let production: BlockProduction
     let observer: NodeObserver
     let evidence: EvidencePool
     var signer: (any ConsensusSigner)?
@@ -91,6 +96,10 @@ public actor ConsensusDriver {
     /// input the event causes carries this time (the WAL replays it with the same).
     var now = Timestamp(seconds: 0)
     var counters = DriverCounters()
+    /// The height that waits for transactions before it begins (`+WaitForTxs`).
+    var awaitingTxs: Int64?
+    /// The last height begun early by `skip_timeout_commit`.
+    var commitTimeoutSkipped: Int64 = 0
 
     private let events: AsyncStream<Event>
     private let continuation: AsyncStream<Event>.Continuation
@@ -101,7 +110,7 @@ public actor ConsensusDriver {
     public init(chainID: String, state: ChainState, config: TimeoutConfig, signer: (any ConsensusSigner)?,
                 wal: any ConsensusLog, store: any ChainStore, app: any Application, mempool: Mempool,
                 evidence: EvidencePool, network: any PeerNetwork, clock: any RuntimeClock = SystemClock(),
-                observer: NodeObserver, logger: Logger) {
+                production: BlockProduction = BlockProduction(), observer: NodeObserver, logger: Logger) {
         self.chainID = chainID
         self.chain = state
         self.config = config
@@ -113,6 +122,7 @@ public actor ConsensusDriver {
         self.evidence = evidence
         self.network = network
         self.clock = clock
+        self.production = production
         self.observer = observer
         self.logger = logger
         self.executor = BlockExecutor(app: app, store: store)
@@ -142,6 +152,12 @@ public actor ConsensusDriver {
     /// halt (app failure, app hash mismatch, storage failure); nothing is signed after that.
     public func run() async throws {
         try await start()
+        // The mempool's reports reach the driver as events, in order with everything else; a
+        // caller that delivers events itself (the simulator) delivers `.txsAvailable` too.
+        let txsAvailable = production.waitsForTxs ? Task { [mempool] in
+            for await height in mempool.txsAvailable { self.enqueue(.txsAvailable(height)) }
+        } : nil
+        defer { txsAvailable?.cancel() }
         for await event in events {
             try await handle(event)
         }
@@ -161,6 +177,7 @@ public actor ConsensusDriver {
     public func handle(_ event: Event) async throws {
         now = clock.now()
         try await dispatch(event)
+        skipTimeoutCommitIfAllPrecommitted()
         try await announceIfChanged()
     }
 
@@ -186,7 +203,11 @@ public actor ConsensusDriver {
             try await feed(.timeout(timeout, now: now))
         case .startHeight(let height):
             guard !syncing, height == chain.nextHeight, height > core.height else { return }
-            try await startHeight()
+            try await enterHeight()
+        case .txsAvailable(let height):
+            try await stopWaiting(at: height, because: "transactions are available")
+        case .createEmptyBlocksInterval(let height):
+            try await stopWaiting(at: height, because: "create_empty_blocks_interval passed")
         case .heartbeat:
             try await syncTick()
             await network.broadcast(channel: NodeChannel.consensusState,

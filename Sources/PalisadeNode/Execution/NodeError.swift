@@ -16,6 +16,9 @@ public enum NodeError: Error, Sendable, CustomStringConvertible {
     case handshake(String)
     /// The signer's files could not be written; nothing was released.
     case signer(String)
+    /// A listener could not be bound: `key` is the config key (`p2p.laddr`, `rpc.laddr`),
+    /// `address` its value.
+    case listen(key: String, address: String, reason: String)
 
     public var description: String {
         switch self {
@@ -29,6 +32,7 @@ public enum NodeError: Error, Sendable, CustomStringConvertible {
         case let .storage(reason): "storage failure: \(reason); stopping"
         case let .handshake(reason): "handshake with the app failed: \(reason)"
         case let .signer(reason): "signer failure: \(reason); stopping"
+        case let .listen(key, address, reason): "cannot listen on \(address) (\(key)): \(reason)"
         }
     }
 }

@@ -50,9 +50,11 @@ public final class Node: Sendable {
         if let application {
             app = application
         } else {
-            app = try await AppConnector.connect(config.proxyApp, dataDirectory: paths.dataDirectory, logger: logger)
+            app = try await AppConnector.connect(config.proxyApp, dataDirectory: paths.dataDirectory,
+                                                 logger: logger.module(LogModule.proxy))
         }
-        let state = try await Handshake(app: app, store: store, genesis: home.genesis, logger: logger).run()
+        let state = try await Handshake(app: app, store: store, genesis: home.genesis,
+                                        logger: logger.module(LogModule.state)).run()
 
         let signer: FilePrivValidator
         do { signer = try FilePrivValidator(keyPath: paths.privValidatorKeyFile, statePath: paths.privValidatorStateFile) }
@@ -61,9 +63,8 @@ public final class Node: Sendable {
         do { wal = try ConsensusWAL(path: paths.walFile) } catch { throw NodeError.storage("\(error)") }
 
         mempool = Mempool(config: config.mempool, app: app, height: state.lastBlockHeight)
-        let switchLogger = logger
-        var transport = P2PConfiguration()
-        transport.handshakeTimeout = .milliseconds(config.p2p.handshakeTimeout)
+        let switchLogger = logger.module(LogModule.p2p)
+        let transport = config.p2p.transport
         var switchConfiguration = SwitchConfiguration()
         if config.p2p.persistentPeersMaxDialPeriod > 0 {
             switchConfiguration.dialBackoffMax = .milliseconds(config.p2p.persistentPeersMaxDialPeriod)
@@ -71,16 +72,17 @@ public final class Node: Sendable {
         peerSwitch = Switch(nodeKey: home.nodeKey, listenHost: config.p2p.laddr.host, listenPort: config.p2p.laddr.port,
                             persistentPeers: config.p2p.persistentPeers, configuration: transport,
                             switchConfiguration: switchConfiguration,
-                            log: { switchLogger.info("\($0)", metadata: ["module": "p2p"]) })
+                            log: { switchLogger.info("\($0)") })
         let network = SwitchNetwork(peerSwitch: peerSwitch)
         events = NodeEventHub()
         let hub = events
         evidencePool = try EvidencePool(chainID: home.genesis.chainID, state: state, store: store, network: network,
-                                        logger: logger)
+                                        logger: logger.module(LogModule.evidence))
         driver = ConsensusDriver(chainID: home.genesis.chainID, state: state, config: config.consensus.timeoutConfig,
                                  signer: signer, wal: wal, store: store, app: app, mempool: mempool,
                                  evidence: evidencePool, network: network,
-                                 observer: NodeObserver { hub.publish($0) }, logger: logger)
+                                 production: config.consensus.blockProduction,
+                                 observer: NodeObserver { hub.publish($0) }, logger: logger.module(LogModule.consensus))
         if config.txIndex.indexer == .kv {
             do { eventIndex = try EventIndex(path: paths.dataDirectory + "/tx_index.db") } catch {
                 throw NodeError.storage("\(error)")
@@ -89,14 +91,16 @@ public final class Node: Sendable {
             eventIndex = nil
         }
         mempoolReactor = MempoolReactor(mempool: mempool, network: network, broadcast: config.mempoolBroadcast,
-                                        logger: logger)
+                                        logger: logger.module(LogModule.mempool))
         asyncSubmissions = SubmissionBudget(maxCount: config.mempool.size,
                                             maxBytes: Int(min(config.mempool.maxTxsBytes, 64 << 20)))
     }
 
     /// Runs until `stop()` or a fatal error.
     public func run() async throws {
-        try await peerSwitch.start()
+        do { try await peerSwitch.start() } catch {
+            throw NodeError.listen(key: "p2p.laddr", address: home.config.p2p.laddr.description, reason: "\(error)")
+        }
         let p2pPort = await peerSwitch.listenPort
         logger.notice("node started", metadata: [
             "node_id": "\(home.nodeKey.id)", "p2p": "\(home.config.p2p.laddr.host):\(p2pPort)",
@@ -109,6 +113,18 @@ public final class Node: Sendable {
         defer { evidenceFeed.finish() }
         do {
             try await withThrowingTaskGroup(of: Void.self) { group in
+                let rpc = self.makeRPCServer()
+                group.addTask {
+                    do { try await rpc.run() } catch let error as RPCListenError {
+                        // Ends the node: an operator who configured an RPC gets one or an error.
+                        throw NodeError.listen(key: "rpc.laddr", address: error.address, reason: error.reason)
+                    } catch {
+                        self.logger.error("RPC server stopped", metadata: ["error": "\(error)"])
+                    }
+                }
+                // The RPC listens before consensus begins: a node that cannot bind its laddr stops
+                // before it signs anything (`next` rethrows the listen error).
+                if await rpc.listeningPort() == 0 { try await group.next() }
                 group.addTask { try await self.driver.run() }
                 if let socketApp = self.app as? ABCISocketClient {
                     // A socket app that goes away halts the node at once, not at its next call:
@@ -152,12 +168,6 @@ public final class Node: Sendable {
                         indexer.finish()
                     }
                 }
-                let rpc = self.makeRPCServer()
-                group.addTask {
-                    do { try await rpc.run() } catch {
-                        self.logger.error("RPC server stopped", metadata: ["error": "\(error)"])
-                    }
-                }
                 group.addTask {
                     while !Task.isCancelled {
                         try await Task.sleep(for: .seconds(1))
@@ -193,13 +203,14 @@ public final class Node: Sendable {
         let rpc = home.config.rpc
         var configuration = RPCServerConfiguration(host: rpc.laddr.host, port: rpc.laddr.port)
         configuration.maxBodyBytes = rpc.maxBodyBytes
+        configuration.maxHeaderBytes = rpc.maxHeaderBytes
         configuration.maxOpenConnections = rpc.maxOpenConnections
         configuration.maxSubscriptionClients = rpc.maxSubscriptionClients
         configuration.maxSubscriptionsPerClient = rpc.maxSubscriptionsPerClient
         configuration.unsafe = rpc.unsafe
         let backend = NodeRPCBackend(node: self, index: eventIndex,
                                      broadcastCommitTimeout: .milliseconds(rpc.timeoutBroadcastTxCommit))
-        return RPCServer(backend: backend, configuration: configuration, logger: logger)
+        return RPCServer(backend: backend, configuration: configuration, logger: logger.module(LogModule.rpc))
     }
 
     /// What the evidence pool hears from the switch, in order, off the switch's own task.
@@ -217,7 +228,8 @@ public final class Node: Sendable {
                 driver.enqueue(.peerConnected(info.id))
                 evidence.yield(.connected(info.id))
             case let .peerDisconnected(id, reason):
-                logger.info("peer disconnected", metadata: ["peer": "\(id)", "reason": "\(reason)"])
+                logger.module(LogModule.p2p).info("peer disconnected",
+                                                  metadata: ["peer": "\(id)", "reason": "\(reason)"])
                 driver.enqueue(.peerDisconnected(id))
             case let .message(from, channel, bytes):
                 switch channel {
@@ -229,7 +241,8 @@ public final class Node: Sendable {
                      NodeChannel.blockSync:
                     driver.enqueue(.peerMessage(peer: from, channel: channel, bytes: bytes))
                 default:
-                    logger.debug("message on an unused channel", metadata: ["peer": "\(from)", "channel": "\(channel)"])
+                    logger.module(LogModule.p2p).debug("message on an unused channel",
+                                                       metadata: ["peer": "\(from)", "channel": "\(channel)"])
                 }
             }
         }

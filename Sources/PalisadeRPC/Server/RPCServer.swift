@@ -6,8 +6,9 @@ import HummingbirdWebSocket
 import Logging
 import NIOCore
 
-/// CometBFT v0.38's JSON-RPC server over an `RPCBackend`: URI GET (`/block?height=5`), JSON-RPC
-/// 2.0 POST at `/` (batches up to `maxBatch`), and WebSocket subscriptions at `/websocket`.
+/// CometBFT v0.38's JSON-RPC server over an `RPCBackend`: URI calls (`GET /block?height=5`, or
+/// POST with the arguments in the query or a form body), JSON-RPC 2.0 POST at `/` (batches up
+/// to `maxBatch`), and WebSocket subscriptions at `/websocket`.
 ///
 /// `run()` serves until its task is cancelled, then returns. With `port: 0` the system picks a
 /// port; `listeningPort()` waits for the bind and returns it.
@@ -27,7 +28,7 @@ public final class RPCServer: Sendable {
     }
 
     /// The bound TCP port, once the server listens (waits until then); 0 if `run()` failed
-    /// before binding.
+    /// before binding (it then throws `RPCListenError`).
     public func listeningPort() async -> Int { await port.value() }
 
     public func run() async throws {
@@ -40,7 +41,8 @@ public final class RPCServer: Sendable {
             router: router,
             server: Self.serverBuilder(router: router, ws: wsConfiguration,
                                        requestHeadTimeout: configuration.requestHeadTimeout,
-                                       idleTimeout: configuration.idleTimeout),
+                                       idleTimeout: configuration.idleTimeout,
+                                       maxHeaderBytes: configuration.maxHeaderBytes),
             configuration: ApplicationConfiguration(
                 address: .hostname(configuration.host, port: configuration.port),
                 availableConnectionsDelegate: configuration.maxOpenConnections > 0
@@ -58,22 +60,31 @@ public final class RPCServer: Sendable {
         do {
             try await app.runService(gracefulShutdownSignals: [])
         } catch {
-            // Wake anyone waiting for a port that will never be bound (the bind failed).
+            guard await !port.isSet else { throw error }
+            // Wake anyone waiting for a port that will never be bound.
             await port.set(0)
-            throw error
+            throw RPCListenError(address: "tcp://" + Self.hostPort(configuration.host, configuration.port),
+                                 reason: "\(error)")
         }
     }
 
-    /// HTTP/1 with the WebSocket upgrade, each connection behind a `RequestHeadDeadline`.
+    /// `host:port`, with brackets around an IPv6 host.
+    static func hostPort(_ host: String, _ port: Int) -> String {
+        host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
+    }
+
+    /// HTTP/1 with the WebSocket upgrade, each connection behind a `RequestHeadDeadline` (head
+    /// deadline, idle timeout, head size).
     private static func serverBuilder(router: Router<BasicWebSocketRequestContext>, ws: WebSocketServerConfiguration,
-                                      requestHeadTimeout: Double, idleTimeout: Double) -> HTTPServerBuilder {
+                                      requestHeadTimeout: Double, idleTimeout: Double,
+                                      maxHeaderBytes: Int) -> HTTPServerBuilder {
         let webSocketResponder = router.buildResponder()
         let deadline = TimeAmount.milliseconds(Int64(max(0.001, requestHeadTimeout) * 1_000))
         let idle = TimeAmount.milliseconds(Int64(max(0.001, idleTimeout) * 1_000))
         return HTTPServerBuilder { responder in
             RequestHeadDeadline(inner: HTTP1WebSocketUpgradeChannel(responder: responder, webSocketResponder: webSocketResponder,
                                                                     configuration: .init(ws: ws)),
-                                deadline: deadline, idleTimeout: idle)
+                                deadline: deadline, idleTimeout: idle, maxHeaderBytes: maxHeaderBytes)
         }
     }
 
@@ -102,27 +113,43 @@ public final class RPCServer: Sendable {
         router.get("/") { request, _ -> Response in
             Self.html(dispatcher.endpointList(host: request.head.authority ?? ""))
         }
-        router.get("/{method}") { request, context -> Response in
-            let name = context.parameters.get("method") ?? ""
-            guard let (status, answer) = await dispatcher.handleURI(method: name, query: Self.query(request.uri.query))
-            else { return Response(status: .notFound, body: .init(byteBuffer: ByteBuffer(string: "404 page not found\n"))) }
-            return Self.json(status, answer)
+        // Every method is served on its own path, as CometBFT's mux serves it for any HTTP
+        // method, with arguments from the query string or a URL-encoded form body.
+        for method in Self.uriMethods {
+            router.on("/{method}", method: method) { request, context -> Response in
+                let name = context.parameters.get("method") ?? ""
+                guard dispatcher.routes[name] != nil else {
+                    return Response(status: .notFound, body: .init(byteBuffer: ByteBuffer(string: "404 page not found\n")))
+                }
+                var request = request
+                let (form, tooLarge) = await Self.form(of: &request, upTo: maxBody)
+                let arguments = URIParameters.merge(query: URIParameters.parse(request.uri.query ?? ""), form: form)
+                guard let (status, answer) = await dispatcher.handleURI(method: name, query: arguments) else {
+                    return Response(status: .notFound, body: .init(byteBuffer: ByteBuffer(string: "404 page not found\n")))
+                }
+                var response = Self.json(status, answer)
+                // The unread rest of an oversized body cannot be skipped: close after answering.
+                if tooLarge { response.headers[.connection] = "close" }
+                return response
+            }
         }
     }
 
-    /// Go's `URL.Query()`: `&`-separated, `+` is a space, percent-decoded; the first value wins.
-    static func query(_ text: String?) -> [String: String] {
-        var out: [String: String] = [:]
-        for pair in (text ?? "").split(separator: "&") {
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            func decode(_ s: Substring) -> String {
-                let spaced = s.replacingOccurrences(of: "+", with: " ")
-                return spaced.removingPercentEncoding ?? spaced
-            }
-            let key = decode(parts[0])
-            if out[key] == nil { out[key] = parts.count > 1 ? decode(parts[1]) : "" }
+    /// The HTTP methods URI calls are served on (Go's mux takes any; these are the ones with meaning).
+    static let uriMethods: [HTTPRequest.Method] = [.get, .post, .put, .patch, .delete]
+
+    /// A URL-encoded form body's arguments (empty for any other body). A body over `maxBody`
+    /// gives no arguments, as Go's `FormValue` ignores the form when its reader hits
+    /// `max_body_bytes`; `tooLarge` says so, and the connection is then closed.
+    private static func form(of request: inout Request, upTo maxBody: Int) async -> (values: [String: String], tooLarge: Bool) {
+        guard URIParameters.readsForm(method: request.method.rawValue),
+              URIParameters.isForm(contentType: request.headers[.contentType]) else { return ([:], false) }
+        do {
+            let body = try await request.collectBody(upTo: maxBody)
+            return (URIParameters.parse(String(decoding: body.readableBytesView, as: UTF8.self)), false)
+        } catch {
+            return ([:], true)
         }
-        return out
     }
 
     static func json(_ status: Int, _ value: JSONValue) -> Response {
@@ -140,6 +167,8 @@ public final class RPCServer: Sendable {
 actor PortSignal {
     private var port: Int?
     private var waiters: [CheckedContinuation<Int, Never>] = []
+
+    var isSet: Bool { port != nil }
 
     func set(_ value: Int) {
         port = value

@@ -6,6 +6,9 @@ public struct RPCServerConfiguration: Sendable, Hashable {
     public var port: Int
     /// `max_body_bytes`: larger request bodies get `-32600 Invalid Request`.
     public var maxBodyBytes: Int
+    /// `max_header_bytes`: the largest request head (request line and headers); Go's server, and
+    /// so this one, allows 4 KiB more, then answers `431` and closes the connection.
+    public var maxHeaderBytes: Int = 1 << 20
     /// `max_open_connections`: 0 is unlimited. Beyond it, new connections wait to be accepted
     /// (as Go's `LimitListener` makes them wait) rather than being refused.
     public var maxOpenConnections: Int

@@ -41,6 +41,16 @@ struct RunningServer {
         return try await send(request)
     }
 
+    /// Any method, with an optional body and content type (none when nil).
+    func send(_ method: String, _ pathAndQuery: String, body: String? = nil,
+              contentType: String? = nil) async throws -> HTTPResult {
+        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(pathAndQuery)")!)
+        request.httpMethod = method
+        request.httpBody = body.map { Data($0.utf8) }
+        if let contentType { request.setValue(contentType, forHTTPHeaderField: "Content-Type") }
+        return try await send(request)
+    }
+
     func get(_ pathAndQuery: String) async throws -> HTTPResult {
         try await send(URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(pathAndQuery)")!))
     }
