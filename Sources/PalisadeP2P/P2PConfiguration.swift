@@ -11,17 +11,26 @@ public struct P2PConfiguration: Sendable {
     /// no longer read. Memory per peer stays near this many messages plus one socket read and one
     /// partial frame.
     public var inboundBufferLimit: Int
+    /// The same in bytes: reading stops once this many are buffered, so a peer sending 4 MiB
+    /// messages holds about this plus one message and one partial frame, not 32 × 4 MiB.
+    public var inboundBufferByteLimit: Int
+    /// What this node tells peers after the handshake; the node ID is filled in from the key.
+    public var nodeInfo: NodeInfo
     public var log: @Sendable (String) -> Void
 
     public init(
         maxMessageSize: Int = WireProtocol.defaultMaxMessageSize,
         handshakeTimeout: TimeAmount = .seconds(10),
         inboundBufferLimit: Int = 32,
+        inboundBufferByteLimit: Int = 1 << 20,
+        nodeInfo: NodeInfo = NodeInfo(nodeID: ""),
         log: @escaping @Sendable (String) -> Void = { _ in }
     ) {
         self.maxMessageSize = maxMessageSize
         self.handshakeTimeout = handshakeTimeout
         self.inboundBufferLimit = inboundBufferLimit
+        self.inboundBufferByteLimit = inboundBufferByteLimit
+        self.nodeInfo = nodeInfo
         self.log = log
     }
 }

@@ -49,6 +49,9 @@ extension NodeConfig {
         out.integer("max_packet_msg_payload_size", p2p.maxPacketMsgPayloadSize)
         out.duration("dial_timeout", p2p.dialTimeout)
         out.duration("handshake_timeout", p2p.handshakeTimeout)
+        out.comment("Authenticated inbound peers, and dialled peers, that are not persistent peers, at most.")
+        out.integer("max_num_inbound_peers", p2p.maxNumInboundPeers)
+        out.integer("max_num_outbound_peers", p2p.maxNumOutboundPeers)
 
         out.section("mempool", "Transactions waiting for a block.")
         out.comment("Gossip transactions to peers.")

@@ -88,9 +88,20 @@ public actor ConsensusDriver {
     /// input the event causes carries this time (the WAL replays it with the same).
     var now = Timestamp(seconds: 0)
     var counters = DriverCounters()
+    /// Stale and round-step messages per peer since the last heartbeat.
+    var unproductive = UnproductiveTraffic()
+    /// Block bytes block sync served each peer since the last heartbeat, and the bound on them.
+    var servedBytes: [String: Int] = [:]
+    var servedBytesLimit = ConsensusDriver.servedBytesPerHeartbeat
 
-    private let events: AsyncStream<Event>
-    private let continuation: AsyncStream<Event>.Continuation
+    /// Events with what to call once each is handled. Unbounded as a stream, but every peer
+    /// message in it holds its share of the switch's `InboundBudget` until handled, so peers
+    /// can fill it only up to that budget; the rest are our own timers and connection events.
+    private let events: AsyncStream<(Event, Handled?)>
+    private let continuation: AsyncStream<(Event, Handled?)>.Continuation
+
+    /// Called once an event has been handled (or dropped unhandled when the driver stops).
+    public typealias Handled = @Sendable () -> Void
 
     /// Everything outside the process arrives through the ports: `clock`, `network`, `wal`,
     /// `store`, `signer` and `app`. The node wires real ones; the simulator wires virtual time,
@@ -114,13 +125,14 @@ public actor ConsensusDriver {
         self.logger = logger
         self.executor = BlockExecutor(app: app, store: store)
         self.core = ConsensusState(chainID: chainID, validatorAddress: signer?.address, config: config)
-        (events, continuation) = AsyncStream.makeStream(of: Event.self)
+        (events, continuation) = AsyncStream.makeStream(of: (Event, Handled?).self)
         if state.lastBlockHeight > 0 { lastCommit = try? store.decidedCommit(at: state.lastBlockHeight) }
     }
 
-    /// Safe from any thread; events are handled in the order they were enqueued.
-    public nonisolated func enqueue(_ event: Event) {
-        continuation.yield(event)
+    /// Safe from any thread; events are handled in the order they were enqueued. `handled` runs
+    /// after the event was handled: the node gives a peer message's budget back with it.
+    public nonisolated func enqueue(_ event: Event, handled: Handled? = nil) {
+        if case .terminated = continuation.yield((event, handled)) { handled?() }
     }
 
     /// Ends `run` after the event being handled.
@@ -132,7 +144,8 @@ public actor ConsensusDriver {
     /// halt (app failure, app hash mismatch, storage failure); nothing is signed after that.
     public func run() async throws {
         try await start()
-        for await event in events {
+        for await (event, handled) in events {
+            defer { handled?() }
             try await handle(event)
         }
         stopped = true
@@ -156,16 +169,25 @@ public actor ConsensusDriver {
 
     private func dispatch(_ event: Event) async throws {
         switch event {
-        case let .peerMessage(peer, channel, bytes) where channel == NodeChannel.blockSync:
-            try await receiveBlockSync(bytes, from: peer)
         case let .peerMessage(peer, channel, bytes):
-            try await receive(bytes, channel: channel, from: peer)
+            let stale = counters.staleMessages
+            if channel == NodeChannel.blockSync {
+                try await receiveBlockSync(bytes, from: peer)
+            } else {
+                try await receive(bytes, channel: channel, from: peer)
+            }
+            if counters.staleMessages > stale || channel == NodeChannel.consensusState, unproductive.record(peer) {
+                await reject(peer, "more than \(UnproductiveTraffic.limitPerHeartbeat) stale or round-step messages "
+                    + "since the last heartbeat")
+            }
         case .peerConnected(let peer):
             reactor.connected(peer)
             await network.send(to: peer, channel: NodeChannel.consensusState,
                                bytes: ConsensusWireMessage.newRoundStep(roundState).encoded())
         case .peerDisconnected(let peer):
             reactor.disconnected(peer)
+            unproductive.forget(peer)
+            servedBytes[peer] = nil
             // What it owed block sync will never come: its heights go to the others now, not
             // after the request timeout (15 s of a stalled window).
             sync.forget(peer)
@@ -178,6 +200,8 @@ public actor ConsensusDriver {
             guard !syncing, height == chain.nextHeight, height > core.height else { return }
             try await startHeight()
         case .heartbeat:
+            unproductive.heartbeat()
+            servedBytes = [:]
             try await syncTick()
             await network.broadcast(channel: NodeChannel.consensusState,
                                     bytes: ConsensusWireMessage.newRoundStep(roundState).encoded())
