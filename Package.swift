@@ -173,7 +173,8 @@ let package = Package(
         .target(
             name: "PalisadeP2P",
             dependencies: [
-                "PalisadeCrypto", "PalisadeTypes",
+                "PalisadeCrypto", "PalisadeTypes", "PalisadeProto",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],

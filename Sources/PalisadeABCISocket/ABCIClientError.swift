@@ -17,6 +17,8 @@ public struct ABCIClientError: Error, Sendable, Equatable, CustomStringConvertib
         case connectionClosed(String)
         /// The node closed the client.
         case closed
+        /// The app did not answer a call within `Options.callTimeout`.
+        case timedOut(Duration)
     }
 
     /// The connection the failure happened on.
@@ -43,6 +45,7 @@ public struct ABCIClientError: Error, Sendable, Equatable, CustomStringConvertib
             what = "oversized response: \(length) bytes announced, limit \(limit)"
         case .connectionClosed(let detail): what = "connection to the app lost: \(detail)"
         case .closed: what = "the client was closed"
+        case .timedOut(let limit): what = "the app did not answer within \(limit); the node stops rather than wait forever"
         }
         return "ABCI \(connection) connection\(call): \(what)"
     }

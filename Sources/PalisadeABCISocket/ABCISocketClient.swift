@@ -20,23 +20,32 @@ public final class ABCISocketClient: Application, Sendable {
         public var retryInterval: Duration
         /// The largest response body accepted (see `ABCISocket.defaultMaxFrameBytes`).
         public var maxFrameBytes: Int
+        /// How long a call on the consensus, query or snapshot connection may wait for its
+        /// response. An app that hangs fails the client with `timedOut` (and the node stops with
+        /// that error) instead of holding the node forever. Two minutes: far above what a
+        /// FinalizeBlock or Commit of a full block takes, short enough to be noticed.
+        public var callTimeout: Duration
 
         public init(connectTimeout: Duration = .seconds(30), retryInterval: Duration = .milliseconds(100),
-                    maxFrameBytes: Int = ABCISocket.defaultMaxFrameBytes) {
+                    maxFrameBytes: Int = ABCISocket.defaultMaxFrameBytes, callTimeout: Duration = .seconds(120)) {
             self.connectTimeout = connectTimeout
             self.retryInterval = retryInterval
             self.maxFrameBytes = maxFrameBytes
+            self.callTimeout = callTimeout
         }
     }
 
     public let address: ABCIAddress
     private let channels: [ABCIConnectionKind: any Channel]
     private let failure: ABCIClientFailure
+    private let callTimeout: Duration
 
-    private init(address: ABCIAddress, channels: [ABCIConnectionKind: any Channel], failure: ABCIClientFailure) {
+    private init(address: ABCIAddress, channels: [ABCIConnectionKind: any Channel], failure: ABCIClientFailure,
+                 callTimeout: Duration) {
         self.address = address
         self.channels = channels
         self.failure = failure
+        self.callTimeout = callTimeout
     }
 
     /// Opens the four connections, retrying each until the app accepts it or `connectTimeout`
@@ -57,7 +66,7 @@ public final class ABCISocketClient: Application, Sendable {
             }
         }
         let open = channels
-        let client = ABCISocketClient(address: address, channels: open, failure: failure)
+        let client = ABCISocketClient(address: address, channels: open, failure: failure, callTimeout: options.callTimeout)
         failure.onFirstFailure { _ in
             for channel in open.values { channel.close(promise: nil) }
         }
@@ -133,6 +142,16 @@ public final class ABCISocketClient: Application, Sendable {
             response.fail(closed)
             flush.fail(closed)
         }
+        // Past the deadline the client fails for good and the socket is closed, which fails the
+        // waiting promises with the recorded `timedOut`.
+        let timeout = callTimeout
+        let deadline = channel.eventLoop.scheduleTask(in: .nanoseconds(Int64(timeout.components.seconds) * 1_000_000_000
+                                                                        + timeout.components.attoseconds / 1_000_000_000)) {
+            [failure] in
+            failure.record(ABCIClientError(connection: kind, method: method, reason: .timedOut(timeout)))
+            channel.close(promise: nil)
+        }
+        defer { deadline.cancel() }
         let result = try await wait(response.futureResult, kind, method)
         _ = try await wait(flush.futureResult, kind, method)
         return result

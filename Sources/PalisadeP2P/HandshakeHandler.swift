@@ -1,9 +1,10 @@
 import NIOCore
 import PalisadeCrypto
 
-/// Runs `Handshake` on a fresh connection. On success it installs the frame codec and the peer
-/// handler behind itself, passes on any bytes that arrived after the peer's auth, removes itself
-/// and fulfils `promise` with the `PeerConnection`. On failure or timeout it closes the channel.
+/// Runs `Handshake` on a fresh connection. On success it installs the frame codec, the node-info
+/// exchange and the peer handler behind itself, passes on any bytes that arrived after the peer's
+/// auth and removes itself; the exchange fulfils `promise` with the `PeerConnection`. On failure
+/// or timeout it closes the channel.
 final class HandshakeHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = ByteBuffer
     typealias InboundOut = ByteBuffer
@@ -12,6 +13,7 @@ final class HandshakeHandler: ChannelInboundHandler, RemovableChannelHandler {
     private enum Phase { case idle, awaitingHello, awaitingAuth, done }
 
     private var handshake: Handshake
+    private let nodeID: String
     private let configuration: P2PConfiguration
     private let promise: EventLoopPromise<PeerConnection>
     private var phase = Phase.idle
@@ -22,6 +24,7 @@ final class HandshakeHandler: ChannelInboundHandler, RemovableChannelHandler {
          promise: EventLoopPromise<PeerConnection>) {
         var generator = SystemRandomNumberGenerator()
         self.handshake = Handshake(nodeKey: nodeKey, expectedPeerID: expectedPeerID, using: &generator)
+        self.nodeID = nodeKey.id
         self.configuration = configuration
         self.promise = promise
     }
@@ -63,8 +66,6 @@ final class HandshakeHandler: ChannelInboundHandler, RemovableChannelHandler {
         }
         guard phase == .awaitingAuth, let auth = received?.readBytes(length: WireProtocol.authSize) else { return }
         let outcome = try handshake.receiveAuth(auth)
-        phase = .done
-        timeout?.cancel()
         established(context: context, outcome: outcome)
     }
 
@@ -74,20 +75,33 @@ final class HandshakeHandler: ChannelInboundHandler, RemovableChannelHandler {
         let remote = context.channel.remoteAddress.map(Self.describe) ?? "?"
         let inboundHandler = PeerInboundHandler(
             continuation: continuation, describePeer: "\(outcome.peerID)@\(remote)",
-            bufferLimit: configuration.inboundBufferLimit, log: configuration.log)
+            bufferLimit: configuration.inboundBufferLimit, byteLimit: configuration.inboundBufferByteLimit,
+            log: configuration.log)
         let inbound = InboundMessages(stream: stream, handler: NIOLoopBound(inboundHandler, eventLoop: context.eventLoop))
-        let peer = PeerConnection(outcome: outcome, remoteAddress: remote, inbound: inbound,
-                                  channel: context.channel, maxMessageSize: configuration.maxMessageSize)
+        let (channel, maxMessageSize) = (context.channel, configuration.maxMessageSize)
+        var ours = configuration.nodeInfo
+        ours.nodeID = nodeID
+        // The promise is fulfilled by the node-info exchange, once the peer's info is accepted.
+        let exchange = NodeInfoExchange(
+            ours: ours, peer: "\(outcome.peerID)@\(remote)", deadline: configuration.handshakeTimeout, promise: promise,
+            log: configuration.log
+        ) { info in
+            PeerConnection(outcome: outcome, nodeInfo: info, remoteAddress: remote, inbound: inbound, channel: channel,
+                           maxMessageSize: maxMessageSize)
+        }
+        phase = .done
+        timeout?.cancel()
         do {
             try context.pipeline.syncOperations.addHandlers(
-                [ByteToMessageHandler(FrameDecoder(opener: opener)), FrameEncoder(sealer: sealer), inboundHandler],
+                [ByteToMessageHandler(FrameDecoder(opener: opener)), FrameEncoder(sealer: sealer), exchange, inboundHandler],
                 position: .after(self))
         } catch {
             continuation.finish(throwing: error)
-            fail(context: context, error: .connectionClosed)
+            promise.fail(P2PError.connectionClosed)
+            context.close(promise: nil)
             return
         }
-        promise.succeed(peer)
+        exchange.sendOurs()
         if let leftover = received, leftover.readableBytes > 0 {
             context.fireChannelRead(wrapInboundOut(leftover))
         }

@@ -14,6 +14,11 @@ public struct P2PConfiguration: Sendable {
     /// no longer read. Memory per peer stays near this many messages plus one socket read and one
     /// partial frame.
     public var inboundBufferLimit: Int
+    /// The same in bytes: reading stops once this many are buffered, so a peer sending 4 MiB
+    /// messages holds about this plus one message and one partial frame, not 32 × 4 MiB.
+    public var inboundBufferByteLimit: Int
+    /// What this node tells peers after the handshake; the node ID is filled in from the key.
+    public var nodeInfo: NodeInfo
     public var log: @Sendable (String) -> Void
 
     public init(
@@ -21,12 +26,16 @@ public struct P2PConfiguration: Sendable {
         handshakeTimeout: TimeAmount = .seconds(10),
         dialTimeout: TimeAmount = .seconds(3),
         inboundBufferLimit: Int = 32,
+        inboundBufferByteLimit: Int = 1 << 20,
+        nodeInfo: NodeInfo = NodeInfo(nodeID: ""),
         log: @escaping @Sendable (String) -> Void = { _ in }
     ) {
         self.maxMessageSize = maxMessageSize
         self.handshakeTimeout = handshakeTimeout
         self.dialTimeout = dialTimeout
         self.inboundBufferLimit = inboundBufferLimit
+        self.inboundBufferByteLimit = inboundBufferByteLimit
+        self.nodeInfo = nodeInfo
         self.log = log
     }
 }

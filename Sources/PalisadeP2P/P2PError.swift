@@ -38,6 +38,10 @@ public enum P2PError: Error, Sendable, Equatable, CustomStringConvertible {
     case connectionClosed
     /// The socket failed (reset, unreachable, ...); the text is the underlying error.
     case socket(String)
+    /// The first message after the handshake was not a node info, or not a valid one.
+    case badNodeInfo(String)
+    /// The peer's node info is not compatible with ours (another chain, another block protocol).
+    case incompatiblePeer(String)
 
     public var description: String {
         switch self {
@@ -58,6 +62,8 @@ public enum P2PError: Error, Sendable, Equatable, CustomStringConvertible {
         case .messageTooLarge(let size, let limit): "send: message of \(size) bytes above limit \(limit)"
         case .connectionClosed: "connection closed"
         case .socket(let reason): "socket error: \(reason)"
+        case .badNodeInfo(let reason): "node info: \(reason)"
+        case .incompatiblePeer(let reason): "incompatible peer: \(reason)"
         }
     }
 }

@@ -10,15 +10,18 @@ public final class PeerConnection: Sendable {
     public let peerID: String
     public let peerKey: Ed25519PublicKey
     public let remoteAddress: String
+    /// What the peer said about itself right after the handshake (checked compatible with ours).
+    public let nodeInfo: NodeInfo
     public let inbound: InboundMessages
     public let maxMessageSize: Int
     /// Internal so tests can play a misbehaving peer below the frame encoder.
     let channel: any Channel
 
-    init(outcome: HandshakeOutcome, remoteAddress: String, inbound: InboundMessages,
+    init(outcome: HandshakeOutcome, nodeInfo: NodeInfo, remoteAddress: String, inbound: InboundMessages,
          channel: any Channel, maxMessageSize: Int) {
         self.peerID = outcome.peerID
         self.peerKey = outcome.peerKey
+        self.nodeInfo = nodeInfo
         self.remoteAddress = remoteAddress
         self.inbound = inbound
         self.channel = channel

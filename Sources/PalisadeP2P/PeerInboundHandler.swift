@@ -3,9 +3,9 @@ import NIOCore
 /// The last handler of an established connection: hands decrypted messages to the
 /// `PeerConnection`'s inbound sequence and turns any error into a disconnect with a reason.
 ///
-/// It also applies back-pressure: once `bufferLimit` messages wait unconsumed, it holds back the
+/// It also applies back-pressure: once `bufferLimit` messages or `byteLimit` bytes wait unconsumed, it holds back the
 /// channel's `read` so the socket stops being drained and TCP flow control slows the peer, and
-/// releases it when the consumer has caught up to half the limit. A fast peer therefore cannot
+/// releases it when the consumer has caught up to half the limits. A fast peer therefore cannot
 /// make us buffer without bound.
 final class PeerInboundHandler: ChannelDuplexHandler {
     typealias InboundIn = InboundMessage
@@ -16,17 +16,22 @@ final class PeerInboundHandler: ChannelDuplexHandler {
     private let describePeer: String
     private let log: @Sendable (String) -> Void
     private let bufferLimit: Int
+    private let byteLimit: Int
     private var closing = false
     private var buffered = 0
+    /// Sizes of the messages not yet consumed, oldest first (they are consumed in order).
+    private var bufferedSizes = CircularBuffer<Int>()
+    private var bufferedBytes = 0
     private var paused = false
     private var readHeldBack = false
     private var context: ChannelHandlerContext?
 
     init(continuation: AsyncThrowingStream<InboundMessage, any Error>.Continuation, describePeer: String,
-         bufferLimit: Int, log: @escaping @Sendable (String) -> Void) {
+         bufferLimit: Int, byteLimit: Int, log: @escaping @Sendable (String) -> Void) {
         self.continuation = continuation
         self.describePeer = describePeer
         self.bufferLimit = max(1, bufferLimit)
+        self.byteLimit = max(1, byteLimit)
         self.log = log
     }
 
@@ -35,9 +40,12 @@ final class PeerInboundHandler: ChannelDuplexHandler {
     func handlerRemoved(context: ChannelHandlerContext) { self.context = nil }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let message = unwrapInboundIn(data)
         buffered += 1
-        if buffered >= bufferLimit { paused = true }
-        continuation.yield(unwrapInboundIn(data))
+        bufferedSizes.append(message.bytes.count)
+        bufferedBytes += message.bytes.count
+        if buffered >= bufferLimit || bufferedBytes >= byteLimit { paused = true }
+        continuation.yield(message)
     }
 
     func read(context: ChannelHandlerContext) {
@@ -51,7 +59,8 @@ final class PeerInboundHandler: ChannelDuplexHandler {
     /// Called on the event loop each time the consumer takes a message from the inbound sequence.
     func consumed() {
         buffered = max(0, buffered - 1)
-        guard paused, buffered <= bufferLimit / 2 else { return }
+        if let size = bufferedSizes.popFirst() { bufferedBytes -= size }
+        guard paused, buffered <= bufferLimit / 2, bufferedBytes <= byteLimit / 2 else { return }
         paused = false
         if readHeldBack, let context {
             readHeldBack = false

@@ -12,11 +12,15 @@ import PalisadeCrypto
 ///   dialled by the lower node ID, so they agree without talking. A second inbound connection from
 ///   a peer replaces the first (the peer restarted or lost it).
 /// - Connections to ourselves are dropped; other inbound peers are accepted up to
-///   `maxInboundPeers` (persistent peers always are).
+///   `maxInboundPeers`, other outbound ones up to `maxOutboundPeers` (persistent peers always are).
+/// - A peer dropped for misbehaviour (`ban(peer:reason:)`) is refused for `banDuration`, unless
+///   it is a persistent peer: the operator named it, and it is redialled as before.
 public actor Switch {
     public nonisolated let nodeID: String
     /// Every peer event, bounded (see `SwitchEvents`). Ends after `stop()`.
     public nonisolated let events: SwitchEvents
+    /// What peers sent that is not handled yet; each `.message` holds a lease on it.
+    public nonisolated let inboundBudget: InboundBudget
     /// The bound port once `start()` returned (the actual one when 0 was asked for).
     public private(set) var listenPort: Int
 
@@ -30,6 +34,8 @@ public actor Switch {
     private let log: @Sendable (String) -> Void
     private let queue: EventQueue
     private var sessions: [String: PeerSession] = [:]
+    /// Peers refused until the instant given (misbehaviour); expired entries go at the next check.
+    private var bans: [String: ContinuousClock.Instant] = [:]
     private var listener: P2PListener?
     private var tasks: [Task<Void, Never>] = []
     private var running = false
@@ -55,6 +61,7 @@ public actor Switch {
         self.log = log
         self.queue = EventQueue(messageLimit: switchConfiguration.eventBufferLimit)
         self.events = SwitchEvents(queue: queue)
+        self.inboundBudget = InboundBudget(limits: switchConfiguration.inboundLimits)
     }
 
     /// Listens, then dials every persistent peer in the background. Throws when the port cannot be bound.
@@ -89,6 +96,7 @@ public actor Switch {
         let closing = Array(sessions.values)
         for session in closing { detach(session, reason: "switch stopped") }
         for session in closing { await session.close() }
+        inboundBudget.close()
         queue.finish()
     }
 
@@ -114,8 +122,44 @@ public actor Switch {
         }
     }
 
-    /// Drops a peer that misbehaved (an invalid signature, an undecodable message, ...). A
-    /// persistent peer is redialled after the backoff.
+    /// Drops a peer that misbehaved (an invalid signature, an undecodable message, traffic that
+    /// costs us and serves nothing) and refuses it for `banDuration`. A persistent peer is not
+    /// banned: it is redialled after the backoff.
+    public func ban(peer id: String, reason: String) async {
+        let id = id.lowercased()
+        recordBan(id, reason: reason)
+        await disconnect(peer: id, reason: reason)
+    }
+
+    private func recordBan(_ id: String, reason: String) {
+        guard !persistentIDs.contains(id) else { return }
+        bans[id] = .now + settings.banDuration
+        log("p2p: banning peer \(id) for \(settings.banDuration): \(reason)")
+    }
+
+    /// Whether `id` is refused now.
+    public func isBanned(_ id: String) -> Bool {
+        guard let until = bans[id.lowercased()] else { return false }
+        guard until > .now else {
+            bans[id.lowercased()] = nil
+            return false
+        }
+        return true
+    }
+
+    /// Dials a peer that is not a persistent peer, once (it is not redialled). False when it is
+    /// banned or `maxOutboundPeers` such peers are connected; throws when the dial fails.
+    public func connect(to peer: PeerAddress) async throws -> Bool {
+        guard running, !isBanned(peer.id), sessions[peer.id] == nil else { return false }
+        guard persistentIDs.contains(peer.id) || countPeers(outbound: true) < settings.maxOutboundPeers else {
+            log("p2p: not dialling \(peer): \(settings.maxOutboundPeers) outbound peers already, the maximum")
+            return false
+        }
+        let connection = try await transport.dial(host: peer.host, port: peer.port, expectedID: peer.id, nodeKey: nodeKey)
+        return adopt(connection, outbound: true)
+    }
+
+    /// Drops a peer (a persistent peer is redialled after the backoff).
     public func disconnect(peer id: String, reason: String) async {
         guard let session = sessions[id.lowercased()] else { return }
         log("p2p: disconnecting peer \(session.id)@\(session.info.remoteAddress): \(reason)")
@@ -136,6 +180,7 @@ public actor Switch {
         }
         guard running else { return reject("switch is stopped") }
         guard id != nodeID else { return reject("connection to self") }
+        guard persistentIDs.contains(id) || !isBanned(id) else { return reject("banned for misbehaviour") }
         if let existing = sessions[id] {
             if existing.info.isOutbound != outbound {
                 // Simultaneous dials: both sides keep the connection dialled by the lower node ID.
@@ -145,14 +190,15 @@ public actor Switch {
             log("p2p: peer \(id) connected again (\(direction)); closing the older connection")
             detach(existing, reason: "replaced by a newer connection")
             Task { await existing.close() }
-        } else if !outbound, !persistentIDs.contains(id) {
-            let inbound = sessions.values.count { !$0.info.isOutbound && !$0.info.isPersistent }
-            guard inbound < settings.maxInboundPeers else {
-                return reject("\(inbound) inbound peers already, the maximum")
+        } else if !persistentIDs.contains(id) {
+            let connected = countPeers(outbound: outbound)
+            guard connected < (outbound ? settings.maxOutboundPeers : settings.maxInboundPeers) else {
+                return reject("\(connected) \(direction) peers already, the maximum")
             }
         }
         let info = PeerInfo(id: id, remoteAddress: connection.remoteAddress, isOutbound: outbound,
-                            isPersistent: persistentIDs.contains(id), connectedSince: Date())
+                            isPersistent: persistentIDs.contains(id), connectedSince: Date(),
+                            nodeInfo: connection.nodeInfo)
         let session = PeerSession(info: info, connection: connection, messageLimit: settings.sendQueueLimit,
                                   byteLimit: settings.sendQueueByteLimit)
         sessions[id] = session
@@ -161,6 +207,11 @@ public actor Switch {
         startReading(session)
         startWriting(session)
         return true
+    }
+
+    /// Connected peers in one direction that are not persistent peers: what the limits count.
+    private func countPeers(outbound: Bool) -> Int {
+        sessions.values.count { $0.info.isOutbound == outbound && !$0.info.isPersistent }
     }
 
     /// Forgets the session and reports it, once; the caller closes it. Synchronous, so that no
@@ -173,7 +224,9 @@ public actor Switch {
 
     /// The reader or writer stopped. The transport has already logged socket and frame errors;
     /// `logged: false` is for faults only the switch saw (a bad control message, a failed send).
-    private func ended(_ session: PeerSession, reason: String, logged: Bool = true) async {
+    /// `misbehaved`: the peer broke the protocol (a message no honest peer sends), so it is banned.
+    private func ended(_ session: PeerSession, reason: String, logged: Bool = true, misbehaved: Bool = false) async {
+        if misbehaved, sessions[session.id] === session { recordBan(session.id, reason: reason) }
         if !logged, sessions[session.id] === session {
             log("p2p: disconnecting peer \(session.id)@\(session.info.remoteAddress): \(reason)")
         }
@@ -182,10 +235,11 @@ public actor Switch {
     }
 
     private func startReading(_ session: PeerSession) {
-        let queue = self.queue
+        let (queue, budget, settings) = (self.queue, self.inboundBudget, self.settings)
         Task.detached {
             var reason = "connection closed"
             var logged = true
+            var misbehaved = false
             do {
                 for try await message in session.connection.inbound {
                     session.received()
@@ -195,19 +249,30 @@ public actor Switch {
                         } else if message.bytes != Keepalive.pong {
                             reason = "unknown control message \(Bytes(message.bytes.prefix(16)).hex)"
                             logged = false
+                            misbehaved = true
                             break
                         }
                         continue
                     }
+                    if let problem = settings.problem(channel: message.channel, size: message.bytes.count) {
+                        reason = problem
+                        logged = false
+                        misbehaved = true
+                        break
+                    }
+                    // Waits while the peer (or all peers) hold their share of unhandled
+                    // messages; meanwhile this connection's socket is not read.
                     session.setWaitingForConsumer(true)
-                    let open = await queue.postMessage(.message(from: session.id, channel: message.channel, bytes: message.bytes))
+                    guard let lease = await budget.acquire(peer: session.id, bytes: message.bytes.count) else { break }
+                    let open = await queue.postMessage(.message(from: session.id, channel: message.channel,
+                                                                bytes: message.bytes, lease: lease))
                     session.setWaitingForConsumer(false)
                     guard open else { break }
                 }
             } catch {
                 reason = "\(error)"
             }
-            await self.ended(session, reason: reason, logged: logged)
+            await self.ended(session, reason: reason, logged: logged, misbehaved: misbehaved)
         }
     }
 

@@ -1,11 +1,12 @@
 import PalisadeCrypto
 
 /// Constants of the wire protocol (see WIRE-FORMAT.md). Changing any byte layout means a new
-/// `version`; v1 peers accept only v1, so a mismatch fails the handshake instead of misparsing.
+/// `version`; a peer accepts only its own version, so a mismatch fails the handshake instead of
+/// misparsing (v2 added the node-info exchange, WIRE-FORMAT.md §2.4).
 public enum WireProtocol {
     /// "PLSD": lets a peer tell a Palisade node from anything else listening on the port.
     public static let magic: Bytes = [0x50, 0x4C, 0x53, 0x44]
-    public static let version: UInt16 = 1
+    public static let version: UInt16 = 2
 
     /// magic (4) || version (2, big-endian) || ephemeral X25519 public key (32).
     public static let helloSize = magic.count + 2 + X25519KeyPair.publicKeySize

@@ -246,6 +246,66 @@ public nonisolated struct Palisade_P2p_BlockSyncMessage: Sendable {
   public init() {}
 }
 
+/// The first frame each side sends once the secret handshake is done, on the control channel
+/// (0xFF), before any reactor message (CometBFT's DefaultNodeInfo, in our encoding). Peers are
+/// compatible when they are on the same network (chain ID) and speak the same block protocol;
+/// otherwise the connection is closed with both values in the log.
+public nonisolated struct Palisade_P2p_ProtocolVersion: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var p2P: UInt64 = 0
+
+  public var block: UInt64 = 0
+
+  public var app: UInt64 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Palisade_P2p_NodeInfo: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var protocolVersion: Palisade_P2p_ProtocolVersion {
+    get {_protocolVersion ?? Palisade_P2p_ProtocolVersion()}
+    set {_protocolVersion = newValue}
+  }
+  /// Returns true if `protocolVersion` has been explicitly set.
+  public var hasProtocolVersion: Bool {self._protocolVersion != nil}
+  /// Clears the value of `protocolVersion`. Subsequent reads from it will return its default value.
+  public mutating func clearProtocolVersion() {self._protocolVersion = nil}
+
+  /// must be the ID the handshake authenticated
+  public var nodeID: String = String()
+
+  /// where the node accepts peers, host:port
+  public var listenAddr: String = String()
+
+  /// the chain ID
+  public var network: String = String()
+
+  /// software version
+  public var version: String = String()
+
+  /// the channels it reads
+  public var channels: Data = Data()
+
+  public var moniker: String = String()
+
+  public var rpcAddress: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _protocolVersion: Palisade_P2p_ProtocolVersion? = nil
+}
+
 // MARK: - Code below here is support for the SwiftProtobuf runtime.
 
 fileprivate nonisolated let _protobuf_package = "palisade.p2p"
@@ -675,6 +735,115 @@ nonisolated extension Palisade_P2p_BlockSyncMessage: SwiftProtobuf.Message, Swif
 
   public static func ==(lhs: Palisade_P2p_BlockSyncMessage, rhs: Palisade_P2p_BlockSyncMessage) -> Bool {
     if lhs.sum != rhs.sum {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Palisade_P2p_ProtocolVersion: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ProtocolVersion"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}p2p\0\u{1}block\0\u{1}app\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularUInt64Field(value: &self.p2P) }()
+      case 2: try { try decoder.decodeSingularUInt64Field(value: &self.block) }()
+      case 3: try { try decoder.decodeSingularUInt64Field(value: &self.app) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.p2P != 0 {
+      try visitor.visitSingularUInt64Field(value: self.p2P, fieldNumber: 1)
+    }
+    if self.block != 0 {
+      try visitor.visitSingularUInt64Field(value: self.block, fieldNumber: 2)
+    }
+    if self.app != 0 {
+      try visitor.visitSingularUInt64Field(value: self.app, fieldNumber: 3)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Palisade_P2p_ProtocolVersion, rhs: Palisade_P2p_ProtocolVersion) -> Bool {
+    if lhs.p2P != rhs.p2P {return false}
+    if lhs.block != rhs.block {return false}
+    if lhs.app != rhs.app {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Palisade_P2p_NodeInfo: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".NodeInfo"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}protocol_version\0\u{3}node_id\0\u{3}listen_addr\0\u{1}network\0\u{1}version\0\u{1}channels\0\u{1}moniker\0\u{3}rpc_address\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularMessageField(value: &self._protocolVersion) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.nodeID) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.listenAddr) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.network) }()
+      case 5: try { try decoder.decodeSingularStringField(value: &self.version) }()
+      case 6: try { try decoder.decodeSingularBytesField(value: &self.channels) }()
+      case 7: try { try decoder.decodeSingularStringField(value: &self.moniker) }()
+      case 8: try { try decoder.decodeSingularStringField(value: &self.rpcAddress) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    try { if let v = self._protocolVersion {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 1)
+    } }()
+    if !self.nodeID.isEmpty {
+      try visitor.visitSingularStringField(value: self.nodeID, fieldNumber: 2)
+    }
+    if !self.listenAddr.isEmpty {
+      try visitor.visitSingularStringField(value: self.listenAddr, fieldNumber: 3)
+    }
+    if !self.network.isEmpty {
+      try visitor.visitSingularStringField(value: self.network, fieldNumber: 4)
+    }
+    if !self.version.isEmpty {
+      try visitor.visitSingularStringField(value: self.version, fieldNumber: 5)
+    }
+    if !self.channels.isEmpty {
+      try visitor.visitSingularBytesField(value: self.channels, fieldNumber: 6)
+    }
+    if !self.moniker.isEmpty {
+      try visitor.visitSingularStringField(value: self.moniker, fieldNumber: 7)
+    }
+    if !self.rpcAddress.isEmpty {
+      try visitor.visitSingularStringField(value: self.rpcAddress, fieldNumber: 8)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Palisade_P2p_NodeInfo, rhs: Palisade_P2p_NodeInfo) -> Bool {
+    if lhs._protocolVersion != rhs._protocolVersion {return false}
+    if lhs.nodeID != rhs.nodeID {return false}
+    if lhs.listenAddr != rhs.listenAddr {return false}
+    if lhs.network != rhs.network {return false}
+    if lhs.version != rhs.version {return false}
+    if lhs.channels != rhs.channels {return false}
+    if lhs.moniker != rhs.moniker {return false}
+    if lhs.rpcAddress != rhs.rpcAddress {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

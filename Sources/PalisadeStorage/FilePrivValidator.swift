@@ -15,12 +15,15 @@ import PalisadeTypes
 ///
 /// One process must own the files: two signers on one state file can each sign a different
 /// message at the same height. The node holds `data/palisade.lock` (`HomeLock`) while it runs, so a second
-/// node on the same home is refused at start.
+/// node on the same home is refused at start, and the signer locks its state file
+/// (`SignerStateLock`), so a second process naming the same state file is refused too.
 public struct FilePrivValidator: Sendable {
     public let key: PrivValidatorKey
     public private(set) var lastSignState: LastSignState
     public let keyPath: String
     public let statePath: String
+    /// Held for as long as any copy of this signer lives.
+    private let lock: SignerStateLock
     /// Tests stop the state file's durable write at this stage, as a crash there would.
     var crashAfterForTesting: AtomicFileReplace.Stage? = nil
 
@@ -29,6 +32,7 @@ public struct FilePrivValidator: Sendable {
     public init(keyPath: String, statePath: String) throws(FilePrivValidatorError) {
         self.keyPath = keyPath
         self.statePath = statePath
+        self.lock = try SignerStateLock(statePath: statePath)
         let keyBytes: Bytes?
         do { keyBytes = try PosixFile.readAll(keyPath) } catch { throw .io(error) }
         guard let keyBytes else { throw .io(FileIOError(path: keyPath, operation: "open", errno: ENOENT)) }

@@ -11,12 +11,15 @@ public enum FilePrivValidatorError: Error, Sendable, Equatable, CustomStringConv
     case io(FileIOError)
     /// The double-sign guard refused: a regression, or a different message at a signed (h, r, step).
     case refused(SignRefusal)
+    /// Another process holds the lock beside the state file: it signs with the same state.
+    case stateLocked(path: String)
 
     public var description: String {
         switch self {
         case let .malformedFile(error): error.description
         case let .io(error): error.description
         case let .refused(refusal): "refusing to sign: \(refusal)"
+        case let .stateLocked(path): "\(path) is locked: another process signs with this state file"
         }
     }
 }

@@ -42,3 +42,28 @@ struct FailureWatchTests {
         await server.close()
     }
 }
+
+/// An app that never answers `info`: the call fails once the client's call timeout passes, the
+/// client is failed for good, and the watcher (the node's halt) learns why.
+@Suite("ABCI socket client: an app that hangs")
+struct CallTimeoutTests {
+    actor HangingApplication: Application {
+        func info(_ request: InfoRequest) async throws -> InfoResponse {
+            try await Task.sleep(for: .seconds(3_600))
+            return InfoResponse()
+        }
+    }
+
+    @Test func aCallTheAppNeverAnswersFailsTheClientWithTimedOut() async throws {
+        let (server, client) = try await connectedPair(HangingApplication(),
+                                                       options: .init(callTimeout: .milliseconds(300)))
+        let watcher = Task { await client.waitForFailure() }
+        await #expect(throws: ABCIClientError.self) { _ = try await client.info(InfoRequest()) }
+        let failure = try #require(await watcher.value)
+        #expect(failure.reason == .timedOut(.milliseconds(300)), "\(failure)")
+        #expect(failure.method == .info)
+        #expect(failure.description.contains("did not answer within"))
+        await client.close()
+        await server.close()
+    }
+}

@@ -72,6 +72,8 @@ struct ConfigLoadTests {
         config.p2p.laddr = ListenAddress(host: "127.0.0.1", port: 36656)
         config.p2p.persistentPeers = [PeerAddress(id: Self.peerA, host: "10.0.0.1", port: 26656),
                                       PeerAddress(id: Self.peerB, host: "node-b.example", port: 1)]
+        config.p2p.maxNumInboundPeers = 3
+        config.p2p.maxNumOutboundPeers = 2
         config.p2p.persistentPeersMaxDialPeriod = 30_000
         config.p2p.dialTimeout = 1
         config.p2p.handshakeTimeout = 3_600_000
@@ -116,6 +118,8 @@ struct ConfigLoadTests {
             [p2p]
             laddr = "0.0.0.0:26656"
             persistent_peers = " \(Self.peerA)@10.0.0.1:26656 , \(Self.peerB)@[::1]:26666,"
+            max_num_inbound_peers = 7
+            max_num_outbound_peers = 4
             [consensus]
             timeout_commit = "1m0s"
             timeout_propose = "2.5s"
@@ -127,6 +131,8 @@ struct ConfigLoadTests {
                                                PeerAddress(id: Self.peerB, host: "::1", port: 26666)])
         #expect(config.consensus.timeoutCommit == 60_000)
         #expect(config.consensus.timeoutPropose == 2500)
+        #expect(config.p2p.maxNumInboundPeers == 7 && config.p2p.maxNumOutboundPeers == 4)
+        #expect(NodeConfig().p2p.maxNumInboundPeers == 40 && NodeConfig().p2p.maxNumOutboundPeers == 10)
     }
 
     @Test func unknownKeysAndSectionsAreWarningsWithLines() throws {

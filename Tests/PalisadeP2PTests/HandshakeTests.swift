@@ -113,7 +113,7 @@ struct HandshakeTests {
 
     @Test func lowOrderEphemeralKeyFails() {
         var a = makeHandshake(alice, expecting: nil, seed: 10)
-        let hello = WireProtocol.magic + [0, 1] + Bytes(repeating: 0, count: 32)
+        let hello = WireProtocol.magic + versionBytes + Bytes(repeating: 0, count: 32)
         #expect(throws: P2PError.badEphemeralKey) { try a.receiveHello(hello) }
     }
 
@@ -124,8 +124,8 @@ struct HandshakeTests {
         #expect(throws: P2PError.badMagic([0x47, 0x4C, 0x53, 0x44])) { try a.receiveHello(hello) }
         var b = makeHandshake(alice, expecting: nil, seed: 12)
         var future = makeHandshake(bob, expecting: nil, seed: 11).hello
-        future[5] = 2
-        #expect(throws: P2PError.unsupportedVersion(2)) { try b.receiveHello(future) }
+        future[5] = 3
+        #expect(throws: P2PError.unsupportedVersion(3)) { try b.receiveHello(future) }
     }
 
     @Test func wrongLengthsAndOrderFail() throws {
@@ -146,7 +146,7 @@ struct HandshakeTests {
         var generator = SeededGenerator(seed: 99)
         for round in 0..<300 {
             var a = makeHandshake(alice, expecting: nil, seed: UInt64(round))
-            var hello = WireProtocol.magic + [0, 1]
+            var hello = WireProtocol.magic + versionBytes
             hello += (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
             guard (try? a.receiveHello(hello)) != nil else { continue }
             let junk = (0..<WireProtocol.authSize).map { _ in UInt8.random(in: 0...255, using: &generator) }
@@ -163,7 +163,7 @@ struct ForgedPeer {
     init(seed: UInt64, peerHello: Bytes) throws {
         var generator = SeededGenerator(seed: seed)
         let ephemeral = X25519KeyPair(using: &generator)
-        hello = WireProtocol.magic + [0, 1] + ephemeral.publicKey
+        hello = WireProtocol.magic + versionBytes + ephemeral.publicKey
         keys = try #require(SessionKeys(ephemeral: ephemeral, peerEphemeral: Bytes(peerHello.suffix(32))))
     }
 

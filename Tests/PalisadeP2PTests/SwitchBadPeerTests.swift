@@ -94,7 +94,7 @@ struct SwitchBadPeerTests {
         let corrupt = try await transport.dial(host: "127.0.0.1", port: port, expectedID: server.id, nodeKey: makeNodeKey(207))
         try await corrupt.writeRaw(FrameLength.encode(40) + Bytes(repeating: 0xA5, count: 40))
         await corrupt.waitClosed()
-        await expectLogged(server, "frame 1: AEAD authentication failed")
+        await expectLogged(server, "frame 2: AEAD authentication failed")
         await pair.checkGoodPeer()
 
         // A control message the switch does not know.

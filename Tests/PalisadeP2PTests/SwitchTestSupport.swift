@@ -22,16 +22,24 @@ final class TestNode: Sendable {
     let log = LogLines()
     private let recorded = EventRecorder()
 
+    /// `holdingMessages`: messages keep their share of the inbound budget until
+    /// `releaseMessages()`, as a consumer that has not got to them yet would.
     init(seed: UInt64, port: Int = 0, peers: [PeerAddress] = [],
-         configuration: SwitchConfiguration = fastSwitchConfiguration()) async throws {
+         configuration: SwitchConfiguration = fastSwitchConfiguration(), holdingMessages: Bool = false,
+         nodeInfo: NodeInfo = NodeInfo(nodeID: "")) async throws {
         key = makeNodeKey(seed)
         let log = self.log
         node = Switch(nodeKey: key, listenHost: "127.0.0.1", listenPort: port, persistentPeers: peers,
+                      configuration: P2PConfiguration(nodeInfo: nodeInfo),
                       switchConfiguration: configuration, log: { log.append($0) })
         try await node.start()
         let events = node.events
         Task { [recorded] in
-            for await event in events { recorded.append(event) }
+            for await event in events {
+                // Recorded means handled: the message's share of the inbound budget is given back.
+                if !holdingMessages, case .message(_, _, _, let lease) = event { lease?.release() }
+                recorded.append(event)
+            }
         }
     }
 
@@ -41,9 +49,14 @@ final class TestNode: Sendable {
 
     var events: [SwitchEvent] { recorded.events }
 
+    /// Gives back every recorded message's share of the inbound budget.
+    func releaseMessages() {
+        for case .message(_, _, _, let lease) in events { lease?.release() }
+    }
+
     func messages(from peer: String) -> [InboundMessage] {
         events.compactMap {
-            guard case .message(let from, let channel, let bytes) = $0, from == peer else { return nil }
+            guard case .message(let from, let channel, let bytes, _) = $0, from == peer else { return nil }
             return InboundMessage(channel: channel, bytes: bytes)
         }
     }

@@ -41,3 +41,6 @@ func payload(index: Int, size: Int) -> Bytes {
     }
     return bytes
 }
+
+/// The hello's version field for the protocol version this build speaks.
+let versionBytes: Bytes = [UInt8(WireProtocol.version >> 8), UInt8(WireProtocol.version & 0xff)]

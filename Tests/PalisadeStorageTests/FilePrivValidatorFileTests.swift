@@ -131,3 +131,28 @@ struct FilePrivValidatorFileTests {
         #expect(try FilePrivValidator(directory: home.path).lastSignState.height == 3)
     }
 }
+
+@Suite("FilePrivValidator: one process per state file")
+struct SignerStateLockTests {
+    /// A second process holding the lock (Python's `lockf`, the same POSIX record lock) keeps
+    /// this one from opening the signer; once it is gone, the signer opens.
+    @Test func aStateFileLockedByAnotherProcessIsRefused() throws {
+        let home = try Fixture.home()
+        defer { home.remove() }
+        let lockPath = home.file(LastSignState.fileName) + ".lock"
+        let script = """
+            import fcntl, sys, time
+            f = open(sys.argv[1], "a")
+            fcntl.lockf(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            print("locked", flush=True)
+            time.sleep(600)
+            """
+        let holder = try ChildProcess("/usr/bin/env", ["python3", "-c", script, lockPath])
+        defer { holder.killAndWait() }
+        #expect(holder.readLines(atLeast: 1) == ["locked"], "\(holder.standardError())")
+        #expect(throws: FilePrivValidatorError.stateLocked(path: lockPath)) { try FilePrivValidator(directory: home.path) }
+        holder.killAndWait()
+        let signer = try FilePrivValidator(directory: home.path)
+        #expect(signer.statePath == home.file(LastSignState.fileName))
+    }
+}

@@ -63,6 +63,8 @@ extension NodeConfig {
             },
             "dial_timeout": { (c, v) throws(ConfigError) in c.p2p.dialTimeout = try v.duration() },
             "handshake_timeout": { (c, v) throws(ConfigError) in c.p2p.handshakeTimeout = try v.duration() },
+            "max_num_inbound_peers": { (c, v) throws(ConfigError) in c.p2p.maxNumInboundPeers = try v.integer() },
+            "max_num_outbound_peers": { (c, v) throws(ConfigError) in c.p2p.maxNumOutboundPeers = try v.integer() },
         ],
         "mempool": [
             "size": { (c, v) throws(ConfigError) in c.mempool.size = try v.integer() },

@@ -52,6 +52,9 @@ extension NodeConfig {
         out.comment("How long a dial may take to connect, then how long the handshake may take.")
         out.duration("dial_timeout", p2p.dialTimeout)
         out.duration("handshake_timeout", p2p.handshakeTimeout)
+        out.comment("Authenticated inbound peers, and dialled peers, that are not persistent peers, at most.")
+        out.integer("max_num_inbound_peers", p2p.maxNumInboundPeers)
+        out.integer("max_num_outbound_peers", p2p.maxNumOutboundPeers)
 
         out.section("mempool", "Transactions waiting for a block.")
         out.comment("Gossip transactions to peers.")

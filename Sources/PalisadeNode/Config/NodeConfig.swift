@@ -78,6 +78,12 @@ public struct P2PConfig: Sendable, Hashable {
     public var dialTimeout: Int64 = 3000
     /// `handshake_timeout`, in milliseconds.
     public var handshakeTimeout: Int64 = 20_000
+    /// `max_num_inbound_peers`: authenticated inbound peers that are not persistent peers, at
+    /// most (CometBFT's default, 40). Connections still in their handshake are bounded apart.
+    public var maxNumInboundPeers: Int = 40
+    /// `max_num_outbound_peers`: peers we dial that are not persistent peers, at most (CometBFT's
+    /// default, 10). Persistent peers are always dialled, as in CometBFT.
+    public var maxNumOutboundPeers: Int = 10
 
     public init() {}
 }

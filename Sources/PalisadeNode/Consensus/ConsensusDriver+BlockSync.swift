@@ -31,6 +31,11 @@ extension ConsensusDriver {
         syncLimits = limits
     }
 
+    /// Tests lower the bytes served per peer between heartbeats.
+    func setServedBytesLimit(_ limit: Int) {
+        servedBytesLimit = limit
+    }
+
     var nowMilliseconds: Int64 { now.seconds &* 1_000 &+ Int64(now.nanos / 1_000_000) }
 
     func receiveBlockSync(_ bytes: Bytes, from peer: String) async throws {
@@ -66,14 +71,23 @@ extension ConsensusDriver {
         }
     }
 
+    /// Block bytes served to one peer between two heartbeats, at most. A request is a few bytes
+    /// and its answer a whole block, so without a bound a peer could make us read and send
+    /// blocks as fast as it can ask; past this it is answered "no block" (an honest syncing peer
+    /// asks another peer, or us again a second later). 32 MiB a second is more than one peer
+    /// needs to catch up at this machine's block rates.
+    static let servedBytesPerHeartbeat = 32 << 20
+
     /// A peer asks for a stored block: all its chunks, or "no block".
     private func serve(_ height: Int64, to peer: String) async {
-        guard height <= chain.lastBlockHeight, let block = try? store.blockBytes(at: height),
+        guard servedBytes[peer, default: 0] < servedBytesLimit,
+              height <= chain.lastBlockHeight, let block = try? store.blockBytes(at: height),
               let commit = try? store.decidedCommit(at: height) else {
             await network.send(to: peer, channel: NodeChannel.blockSync,
                                bytes: BlockSyncMessage.noBlock(height: height).encoded())
             return
         }
+        servedBytes[peer, default: 0] += block.count
         for chunk in BlockSyncMessage.chunks(height: height, blockBytes: block, commit: commit) {
             await network.send(to: peer, channel: NodeChannel.blockSync, bytes: chunk.encoded())
         }

@@ -165,7 +165,7 @@ extension ConsensusDriver {
             } else {
                 logger.error("signer refused \(what): \(refusal)")
             }
-        case .io, .malformedFile:
+        case .io, .malformedFile, .stateLocked:
             throw NodeError.signer("\(error)")
         }
     }

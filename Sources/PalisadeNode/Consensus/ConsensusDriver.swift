@@ -100,9 +100,20 @@ public actor ConsensusDriver {
     var awaitingTxs: Int64?
     /// The last height begun early by `skip_timeout_commit`.
     var commitTimeoutSkipped: Int64 = 0
+    /// Stale and round-step messages per peer since the last heartbeat.
+    var unproductive = UnproductiveTraffic()
+    /// Block bytes block sync served each peer since the last heartbeat, and the bound on them.
+    var servedBytes: [String: Int] = [:]
+    var servedBytesLimit = ConsensusDriver.servedBytesPerHeartbeat
 
-    private let events: AsyncStream<Event>
-    private let continuation: AsyncStream<Event>.Continuation
+    /// Events with what to call once each is handled. Unbounded as a stream, but every peer
+    /// message in it holds its share of the switch's `InboundBudget` until handled, so peers
+    /// can fill it only up to that budget; the rest are our own timers and connection events.
+    private let events: AsyncStream<(Event, Handled?)>
+    private let continuation: AsyncStream<(Event, Handled?)>.Continuation
+
+    /// Called once an event has been handled (or dropped unhandled when the driver stops).
+    public typealias Handled = @Sendable () -> Void
 
     /// Everything outside the process arrives through the ports: `clock`, `network`, `wal`,
     /// `store`, `signer` and `app`. The node wires real ones; the simulator wires virtual time,
@@ -127,7 +138,7 @@ public actor ConsensusDriver {
         self.logger = logger
         self.executor = BlockExecutor(app: app, store: store)
         self.core = ConsensusState(chainID: chainID, validatorAddress: signer?.address, config: config)
-        (events, continuation) = AsyncStream.makeStream(of: Event.self)
+        (events, continuation) = AsyncStream.makeStream(of: (Event, Handled?).self)
         if state.lastBlockHeight > 0 {
             lastCommit = try? store.decidedCommit(at: state.lastBlockHeight)
             // The extended commit is the seen commit with extensions; it fits only while the
@@ -138,9 +149,10 @@ public actor ConsensusDriver {
         }
     }
 
-    /// Safe from any thread; events are handled in the order they were enqueued.
-    public nonisolated func enqueue(_ event: Event) {
-        continuation.yield(event)
+    /// Safe from any thread; events are handled in the order they were enqueued. `handled` runs
+    /// after the event was handled: the node gives a peer message's budget back with it.
+    public nonisolated func enqueue(_ event: Event, handled: Handled? = nil) {
+        if case .terminated = continuation.yield((event, handled)) { handled?() }
     }
 
     /// Ends `run` after the event being handled.
@@ -183,16 +195,25 @@ public actor ConsensusDriver {
 
     private func dispatch(_ event: Event) async throws {
         switch event {
-        case let .peerMessage(peer, channel, bytes) where channel == NodeChannel.blockSync:
-            try await receiveBlockSync(bytes, from: peer)
         case let .peerMessage(peer, channel, bytes):
-            try await receive(bytes, channel: channel, from: peer)
+            let stale = counters.staleMessages
+            if channel == NodeChannel.blockSync {
+                try await receiveBlockSync(bytes, from: peer)
+            } else {
+                try await receive(bytes, channel: channel, from: peer)
+            }
+            if counters.staleMessages > stale || channel == NodeChannel.consensusState, unproductive.record(peer) {
+                await reject(peer, "more than \(UnproductiveTraffic.limitPerHeartbeat) stale or round-step messages "
+                    + "since the last heartbeat")
+            }
         case .peerConnected(let peer):
             reactor.connected(peer)
             await network.send(to: peer, channel: NodeChannel.consensusState,
                                bytes: ConsensusWireMessage.newRoundStep(roundState).encoded())
         case .peerDisconnected(let peer):
             reactor.disconnected(peer)
+            unproductive.forget(peer)
+            servedBytes[peer] = nil
             // What it owed block sync will never come: its heights go to the others now, not
             // after the request timeout (15 s of a stalled window).
             sync.forget(peer)
@@ -209,6 +230,8 @@ public actor ConsensusDriver {
         case .createEmptyBlocksInterval(let height):
             try await stopWaiting(at: height, because: "create_empty_blocks_interval passed")
         case .heartbeat:
+            unproductive.heartbeat()
+            servedBytes = [:]
             try await syncTick()
             await network.broadcast(channel: NodeChannel.consensusState,
                                     bytes: ConsensusWireMessage.newRoundStep(roundState).encoded())

@@ -31,20 +31,23 @@ public actor EvidencePool {
     let logger: Logger
     /// The state after the last committed block; evidence is judged against it.
     private var state: ChainState
-    private var pending: [Bytes: DuplicateVoteEvidence] = [:]
+    private var pending: PendingEvidence
     private var conflicting: [(first: Vote, second: Vote)] = []
     public private(set) var counters = EvidenceCounters()
 
     /// Loads the pending items a previous run kept.
     public init(chainID: String, state: ChainState, store: any ChainStore, network: any PeerNetwork,
-                logger: Logger) throws {
+                logger: Logger, limits: PendingEvidence.Limits = PendingEvidence.Limits()) throws {
+        self.pending = PendingEvidence(limits: limits)
         self.chainID = chainID
         self.state = state
         self.store = store
         self.network = network
         self.logger = logger
         do {
-            for item in try store.pendingEvidence() { pending[item.hash()] = item }
+            for item in try store.pendingEvidence() {
+                pending.insert(item, hash: item.hash(), size: Self.encodedSize(item))
+            }
         } catch {
             throw NodeError.storage("\(error)")
         }
@@ -52,7 +55,7 @@ public actor EvidencePool {
 
     /// Items waiting for a block, oldest height first.
     public var pendingEvidence: [DuplicateVoteEvidence] {
-        pending.values.sorted { $0.height != $1.height ? $0.height < $1.height : $0.hash().lexicographicallyPrecedes($1.hash()) }
+        pending.items.values.sorted { $0.height != $1.height ? $0.height < $1.height : $0.hash().lexicographicallyPrecedes($1.hash()) }
     }
 
     // MARK: - Sources
@@ -67,14 +70,21 @@ public actor EvidencePool {
     /// An item from `broadcast_evidence` or a peer. Added items are gossiped to every peer.
     @discardableResult
     public func add(_ evidence: DuplicateVoteEvidence, from peer: String? = nil) async -> Verdict {
-        let verdict = verify(evidence)
+        let hash = evidence.hash()
+        let size = Self.encodedSize(evidence)
+        var verdict: Verdict = pending[hash] != nil ? .known : .added
+        if verdict == .added, let refusal = pending.refusal(validator: evidence.validatorAddress, size: size) {
+            // Before any signature or store read: the pool is full for this validator or in all.
+            verdict = .ignored("pending evidence is full: \(refusal)")
+        }
+        if verdict == .added { verdict = verify(evidence) }
         switch verdict {
         case .added:
             do { try store.savePendingEvidence(evidence) } catch {
                 // Kept in memory anyway: only a restart would forget it.
                 logger.error("cannot store pending evidence", metadata: ["error": "\(error)"])
             }
-            pending[evidence.hash()] = evidence
+            pending.insert(evidence, hash: hash, size: size)
             counters.added += 1
             logger.notice("evidence added", metadata: [
                 "evidence": "\(evidence)", "hash": "\(evidence.hash().upperHex)", "from": "\(peer ?? "local")"])
@@ -94,13 +104,16 @@ public actor EvidencePool {
     /// The evidence channel. Undecodable bytes or an item that fails verification disconnect the
     /// peer; an item it is merely ahead or behind on does not.
     public func receive(_ bytes: Bytes, from peer: String) async {
-        let items: [DuplicateVoteEvidence]
+        var items: [DuplicateVoteEvidence]
         do { items = try EvidenceList.decode(bytes) } catch {
             counters.invalid += 1
             logger.warning("disconnecting peer", metadata: ["peer": "\(peer)", "reason": "\(error)"])
             await network.disconnect(peer: peer, reason: "undecodable evidence message: \(error)")
             return
         }
+        // Copies within one message are judged once.
+        var seen = Set<DuplicateVoteEvidence>()
+        items = items.filter { seen.insert($0).inserted }
         for item in items {
             if case .invalid(let reason) = await add(item, from: peer) {
                 await network.disconnect(peer: peer, reason: "invalid evidence: \(reason)")
@@ -150,12 +163,12 @@ public actor EvidencePool {
     public func blockCommitted(_ block: Block, state: ChainState) async {
         self.state = state
         for item in block.evidence {
-            if pending.removeValue(forKey: item.hash()) != nil { counters.committed += 1 }
+            if pending.remove(item.hash()) != nil { counters.committed += 1 }
         }
         await convertConflictingVotes()
-        let expired = pending.values.filter { isExpired($0) }.map { $0.hash() }
+        let expired = pending.items.filter { isExpired($0.value) }.map(\.key)
         guard !expired.isEmpty else { return }
-        for hash in expired { pending[hash] = nil }
+        for hash in expired { pending.remove(hash) }
         do { try store.removePendingEvidence(hashes: expired) } catch {
             logger.error("cannot remove expired evidence", metadata: ["error": "\(error)"])
         }
@@ -169,16 +182,17 @@ public actor EvidencePool {
     func verify(_ evidence: DuplicateVoteEvidence) -> Verdict {
         let hash = evidence.hash()
         if pending[hash] != nil { return .known }
-        do {
-            if try store.isEvidenceCommitted(hash: hash) { return .known }
-        } catch {
-            return .ignored("cannot read the block store: \(error)")
-        }
+        // The checks that need nothing but our state come before the store is read.
         guard evidence.height <= state.lastBlockHeight else {
             return .ignored("height \(evidence.height) is not committed here yet (last \(state.lastBlockHeight))")
         }
         guard evidence.height >= state.initialHeight else {
             return .invalid("height \(evidence.height) is before the chain's initial height \(state.initialHeight)")
+        }
+        do {
+            if try store.isEvidenceCommitted(hash: hash) { return .known }
+        } catch {
+            return .ignored("cannot read the block store: \(error)")
         }
         if isExpired(evidence) { return .ignored("expired (height \(evidence.height), last \(state.lastBlockHeight))") }
         let block: Block?
@@ -228,13 +242,45 @@ public actor EvidencePool {
     }
 
     private func gossip(_ items: [DuplicateVoteEvidence], to peer: String?) async {
-        guard !items.isEmpty else { return }
-        let bytes = EvidenceList.encode(items)
-        if let peer {
-            await network.send(to: peer, channel: NodeChannel.evidence, bytes: bytes)
-        } else {
-            await network.broadcast(channel: NodeChannel.evidence, bytes: bytes)
+        for bytes in Self.messages(items) {
+            if let peer {
+                await network.send(to: peer, channel: NodeChannel.evidence, bytes: bytes)
+            } else {
+                await network.broadcast(channel: NodeChannel.evidence, bytes: bytes)
+            }
         }
+    }
+
+    /// The largest evidence message sent, and accepted (`ChannelLimits.evidence`): a quarter of
+    /// the transport's 4 MiB, so that a new peer's backlog goes out as several messages
+    /// instead of one that the transport would refuse.
+    static let gossipChunkBytes = 1 << 20
+
+    /// `items` as `EvidenceList` messages of at most `limit` bytes each, in order. An item that
+    /// alone exceeds the limit cannot be sent and is left out.
+    static func messages(_ items: [DuplicateVoteEvidence], limit: Int = gossipChunkBytes) -> [Bytes] {
+        var messages: [Bytes] = []
+        var chunk: [DuplicateVoteEvidence] = []
+        var chunkBytes = 0
+        for item in items {
+            // A list's encoding is its items' one-item encodings laid end to end.
+            let size = encodedSize(item)
+            guard size <= limit else { continue }
+            if chunkBytes + size > limit {
+                messages.append(EvidenceList.encode(chunk))
+                chunk = []
+                chunkBytes = 0
+            }
+            chunk.append(item)
+            chunkBytes += size
+        }
+        if !chunk.isEmpty { messages.append(EvidenceList.encode(chunk)) }
+        return messages
+    }
+
+    /// What `item` adds to an `EvidenceList`'s encoding.
+    static func encodedSize(_ item: DuplicateVoteEvidence) -> Int {
+        EvidenceList.encode([item]).count
     }
 }
 

@@ -30,10 +30,10 @@ struct NodeRPCBackend: StoredChainBackend {
                           validatorInfo: ValidatorInfo(publicKey: key.publicKey, votingPower: power))
     }
 
-    private func nodeInfo() async -> NodeInfo {
+    private func nodeInfo() async -> PalisadeRPC.NodeInfo {
         let config = node.home.config
-        return NodeInfo(
-            protocolVersion: NodeInfo.ProtocolVersion(p2p: Handshake.p2pProtocol, block: Handshake.blockProtocol,
+        return PalisadeRPC.NodeInfo(
+            protocolVersion: PalisadeRPC.NodeInfo.ProtocolVersion(p2p: Handshake.p2pProtocol, block: Handshake.blockProtocol,
                                                       app: await node.driver.snapshot().chain.version.app),
             id: node.home.nodeKey.id, listenAddress: "tcp://\(config.p2p.laddr.host):\(config.p2p.laddr.port)",
             network: node.home.genesis.chainID, version: Handshake.softwareVersion,
@@ -44,9 +44,14 @@ struct NodeRPCBackend: StoredChainBackend {
     func netInfo() async throws -> NetInfo {
         let config = node.home.config
         let peers = await node.peerSwitch.peers.map { peer in
-            PalisadeRPC.PeerInfo(
-                nodeInfo: NodeInfo(id: peer.id, listenAddress: peer.remoteAddress, network: node.home.genesis.chainID,
-                                   version: Handshake.softwareVersion, moniker: peer.id, rpcAddress: ""),
+            let info = peer.nodeInfo
+            return PalisadeRPC.PeerInfo(
+                nodeInfo: PalisadeRPC.NodeInfo(
+                    protocolVersion: PalisadeRPC.NodeInfo.ProtocolVersion(p2p: info.protocolVersion.p2p,
+                                                                          block: info.protocolVersion.block,
+                                                                          app: info.protocolVersion.app),
+                    id: peer.id, listenAddress: info.listenAddress, network: info.network, version: info.version,
+                    channels: info.channels, moniker: info.moniker, rpcAddress: info.rpcAddress),
                 isOutbound: peer.isOutbound, remoteIP: peer.remoteAddress,
                 connectionDurationNanos: Int64(Date().timeIntervalSince(peer.connectedSince) * 1e9))
         }

@@ -64,8 +64,17 @@ public final class Node: Sendable {
 
         mempool = Mempool(config: config.mempool, app: app, height: state.lastBlockHeight)
         let switchLogger = logger.module(LogModule.p2p)
-        let transport = config.p2p.transport
+        var transport = config.p2p.transport
+        let channelLimits = ChannelLimits.all(mempool: config.mempool, transportLimit: transport.maxMessageSize)
+        transport.nodeInfo = PalisadeP2P.NodeInfo(
+            protocolVersion: .init(block: Handshake.blockProtocol, app: state.version.app), nodeID: home.nodeKey.id,
+            listenAddress: "tcp://\(config.p2p.laddr.host):\(config.p2p.laddr.port)", network: home.genesis.chainID,
+            version: Handshake.softwareVersion, channels: Bytes(channelLimits.keys.sorted()), moniker: config.moniker,
+            rpcAddress: "tcp://\(config.rpc.laddr.host):\(config.rpc.laddr.port)")
         var switchConfiguration = SwitchConfiguration()
+        switchConfiguration.maxInboundPeers = config.p2p.maxNumInboundPeers
+        switchConfiguration.maxOutboundPeers = config.p2p.maxNumOutboundPeers
+        switchConfiguration.channelMessageLimits = channelLimits
         if config.p2p.persistentPeersMaxDialPeriod > 0 {
             switchConfiguration.dialBackoffMax = .milliseconds(config.p2p.persistentPeersMaxDialPeriod)
         }
@@ -105,11 +114,11 @@ public final class Node: Sendable {
         logger.notice("node started", metadata: [
             "node_id": "\(home.nodeKey.id)", "p2p": "\(home.config.p2p.laddr.host):\(p2pPort)",
             "validator": "\(home.privValidatorKey.address)", "moniker": "\(home.config.moniker)"])
-        let (mempoolInbox, mempoolFeed) = AsyncStream.makeStream(of: (String, Bytes).self,
-                                                                 bufferingPolicy: .bufferingNewest(10_000))
+        // Unbounded as streams, bounded by what feeds them: every peer message holds its share
+        // of the switch's inbound budget until the reactor has handled it (`pumpSwitchEvents`).
+        let (mempoolInbox, mempoolFeed) = AsyncStream.makeStream(of: PeerMessage.self)
         defer { mempoolFeed.finish() }
-        let (evidenceInbox, evidenceFeed) = AsyncStream.makeStream(of: PeerEvidenceEvent.self,
-                                                                   bufferingPolicy: .bufferingNewest(1_000))
+        let (evidenceInbox, evidenceFeed) = AsyncStream.makeStream(of: PeerEvidenceEvent.self)
         defer { evidenceFeed.finish() }
         do {
             try await withThrowingTaskGroup(of: Void.self) { group in
@@ -138,13 +147,18 @@ public final class Node: Sendable {
                 }
                 group.addTask { await self.pumpSwitchEvents(mempool: mempoolFeed, evidence: evidenceFeed) }
                 group.addTask {
-                    for await (peer, bytes) in mempoolInbox { await self.mempoolReactor.receive(bytes, from: peer) }
+                    for await message in mempoolInbox {
+                        await self.mempoolReactor.receive(message.bytes, from: message.peer)
+                        message.lease?.release()
+                    }
                 }
                 group.addTask {
                     for await event in evidenceInbox {
                         switch event {
                         case .connected(let peer): await self.evidencePool.peerConnected(peer)
-                        case let .message(peer, bytes): await self.evidencePool.receive(bytes, from: peer)
+                        case .message(let message):
+                            await self.evidencePool.receive(message.bytes, from: message.peer)
+                            message.lease?.release()
                         }
                     }
                 }
@@ -213,13 +227,22 @@ public final class Node: Sendable {
         return RPCServer(backend: backend, configuration: configuration, logger: logger.module(LogModule.rpc))
     }
 
+    /// A peer's message on its way to a reactor, with its share of the inbound budget.
+    private struct PeerMessage: Sendable {
+        var peer: String
+        var bytes: Bytes
+        var lease: InboundLease?
+    }
+
     /// What the evidence pool hears from the switch, in order, off the switch's own task.
     private enum PeerEvidenceEvent: Sendable {
         case connected(String)
-        case message(String, Bytes)
+        case message(PeerMessage)
     }
 
-    private func pumpSwitchEvents(mempool: AsyncStream<(String, Bytes)>.Continuation,
+    /// Routes the switch's events to the reactors without waiting: back-pressure is the
+    /// inbound budget, which a message's lease holds until its reactor is done with it.
+    private func pumpSwitchEvents(mempool: AsyncStream<PeerMessage>.Continuation,
                                   evidence: AsyncStream<PeerEvidenceEvent>.Continuation) async {
         for await event in peerSwitch.events {
             if Task.isCancelled { return }
@@ -231,15 +254,15 @@ public final class Node: Sendable {
                 logger.module(LogModule.p2p).info("peer disconnected",
                                                   metadata: ["peer": "\(id)", "reason": "\(reason)"])
                 driver.enqueue(.peerDisconnected(id))
-            case let .message(from, channel, bytes):
+            case let .message(from, channel, bytes, lease):
                 switch channel {
                 case NodeChannel.mempool:
-                    mempool.yield((from, bytes))
+                    mempool.yield(PeerMessage(peer: from, bytes: bytes, lease: lease))
                 case NodeChannel.evidence:
-                    evidence.yield(.message(from, bytes))
+                    evidence.yield(.message(PeerMessage(peer: from, bytes: bytes, lease: lease)))
                 case NodeChannel.consensusState, NodeChannel.consensusData, NodeChannel.consensusVote,
                      NodeChannel.blockSync:
-                    driver.enqueue(.peerMessage(peer: from, channel: channel, bytes: bytes))
+                    driver.enqueue(.peerMessage(peer: from, channel: channel, bytes: bytes), handled: { lease?.release() })
                 default:
                     logger.module(LogModule.p2p).debug("message on an unused channel",
                                                        metadata: ["peer": "\(from)", "channel": "\(channel)"])

@@ -14,7 +14,9 @@ struct SwitchNetwork: PeerNetwork {
         await peerSwitch.broadcast(channel: channel, bytes: bytes)
     }
 
+    /// Every disconnect the reactors ask for is for misbehaviour, so the peer is also banned for
+    /// a while (`SwitchConfiguration.banDuration`; persistent peers are exempt).
     func disconnect(peer: String, reason: String) async {
-        await peerSwitch.disconnect(peer: peer, reason: reason)
+        await peerSwitch.ban(peer: peer, reason: reason)
     }
 }
