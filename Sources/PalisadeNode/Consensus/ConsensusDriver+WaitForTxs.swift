@@ -68,7 +68,7 @@ extension ConsensusDriver {
     /// precommit from every validator (CometBFT's `HasAll`), the next height is due now.
     func skipTimeoutCommitIfAllPrecommitted() {
         guard production.skipTimeoutCommit, !syncing, awaitingTxs == nil, core.height == chain.lastBlockHeight,
-              commitTimeoutSkipped < chain.nextHeight, let commit = currentLastCommit(),
+              commitTimeoutSkipped < chain.nextHeight, let commit = currentLastExtendedCommit()?.commit,
               commit.height == chain.lastBlockHeight,
               !commit.signatures.isEmpty, commit.signatures.allSatisfy({ $0.blockIDFlag != .absent }) else { return }
         commitTimeoutSkipped = chain.nextHeight

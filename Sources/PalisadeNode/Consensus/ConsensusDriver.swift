@@ -170,7 +170,8 @@ public actor ConsensusDriver {
             for await height in mempool.txsAvailable { self.enqueue(.txsAvailable(height)) }
         } : nil
         defer { txsAvailable?.cancel() }
-        for await event in events {
+        for await (event, handled) in events {
+            defer { handled?() }
             try await handle(event)
         }
         stopped = true
