@@ -1,0 +1,59 @@
+import PalisadeABCI
+
+/// The committed tree's nodes as an update or a proof reads them: from a bounded cache, else
+/// from the store. Every block reads the top levels of the tree again, so those stay cached; the
+/// bound keeps memory flat however large the state grows.
+///
+/// Two generations instead of an LRU list: lookups and inserts go to `recent`; when it holds
+/// `capacity` nodes it becomes `older` and the one before is dropped. A node read again is
+/// promoted, so a hot node survives every turnover. At most `2 × capacity` nodes are held.
+final class SMTNodeCache: SMTNodeReader {
+    /// About 100k nodes of ~250 bytes each (two arrays and a key) is ~25 MB at most: it holds
+    /// the top 16 levels, which are what every block of a million-key state shares.
+    static let defaultCapacity = 50_000
+
+    private let capacity: Int
+    private let load: (Bytes) throws -> Bytes?
+    private var recent: [Bytes: SMTNode] = [:]
+    private var older: [Bytes: SMTNode] = [:]
+
+    /// `load` returns a stored node's body by hash, nil when the store does not have it.
+    init(capacity: Int = defaultCapacity, load: @escaping (Bytes) throws -> Bytes?) {
+        self.capacity = max(1, capacity)
+        self.load = load
+    }
+
+    var count: Int { recent.count + older.count }
+
+    func node(_ hash: Bytes) throws -> SMTNode {
+        if let node = recent[hash] { return node }
+        if let node = older.removeValue(forKey: hash) {
+            insert(hash, node)
+            return node
+        }
+        guard let body = try load(hash) else { throw SMTError.missingNode(hash: hash) }
+        // A body that does not hash to its key is a corrupt row: refuse it rather than build on it.
+        guard let node = SMTNode(body: body), node.hash == hash else { throw SMTError.corruptNode(hash: hash) }
+        insert(hash, node)
+        return node
+    }
+
+    /// After a commit: the new nodes are what the next block reads first; stale ones are gone
+    /// from the store and must not be served from here either.
+    func apply(_ update: SMTUpdate) {
+        for hash in update.stale {
+            recent.removeValue(forKey: hash)
+            older.removeValue(forKey: hash)
+        }
+        for (hash, node) in update.created { insert(hash, node) }
+    }
+
+    private func insert(_ hash: Bytes, _ node: SMTNode) {
+        if recent.count >= capacity {
+            older = recent
+            recent = [:]
+            recent.reserveCapacity(capacity)
+        }
+        recent[hash] = node
+    }
+}
