@@ -141,8 +141,9 @@ final class DictionaryNodes: SMTNodeReader {
         return node
     }
 
+    /// Inserts before it deletes: `stale` and `created` must be disjoint, so order cannot matter.
     func apply(_ update: SMTUpdate) {
-        for hash in update.stale { nodes.removeValue(forKey: hash) }
         for (hash, node) in update.created { nodes[hash] = node.body }
+        for hash in update.stale { nodes.removeValue(forKey: hash) }
     }
 }
