@@ -228,7 +228,10 @@ let package = Package(
         ),
         .testTarget(
             name: "PalisadeAppsTests",
-            dependencies: ["PalisadeApps", "PalisadeABCI", "PalisadeTypes", "PalisadeCrypto"],
+            dependencies: [
+                "PalisadeApps", "PalisadeABCI", "PalisadeTypes", "PalisadeCrypto",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(
