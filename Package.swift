@@ -184,7 +184,7 @@ let package = Package(
             name: "palisade",
             dependencies: [
                 "PalisadeSimulator", "PalisadeStorage", "PalisadeTypes", "PalisadeCrypto", "PalisadeNode",
-                "PalisadeABCI", "PalisadeABCISocket", "PalisadeApps",
+                "PalisadeABCI", "PalisadeABCISocket", "PalisadeApps", "PalisadeP2P",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -15,7 +15,17 @@ public struct Ed25519PublicKey: Sendable, Hashable {
     public var address: Address { Address(publicKey: self) }
 
     /// Verifies a 64-byte signature over `message`. Malformed signatures and keys are simply invalid.
+    /// A success is remembered in `Ed25519VerificationCache.shared`, so the same triple is
+    /// checked once per process.
     public func verify(signature: Bytes, message: Bytes) -> Bool {
+        guard signature.count == Ed25519PrivateKey.signatureSize else { return false }
+        return Ed25519VerificationCache.shared.check(publicKey: bytes, signature: signature, message: message) {
+            verifyUncached(signature: signature, message: message)
+        }
+    }
+
+    /// The libsodium check itself, with no cache in front.
+    public func verifyUncached(signature: Bytes, message: Bytes) -> Bool {
         guard signature.count == Ed25519PrivateKey.signatureSize else { return false }
         Sodium.ready()
         return signature.withUnsafeBufferPointer { sig in

@@ -13,19 +13,32 @@ public struct P2PTransport: Sendable {
         self.configuration = configuration
     }
 
-    public func listen(host: String, port: Int, nodeKey: NodeKey) async throws -> P2PListener {
+    /// Inbound connections over `admission`'s bounds are closed as they are accepted.
+    public func listen(host: String, port: Int, nodeKey: NodeKey,
+                       admission: HandshakeAdmission = HandshakeAdmission()) async throws -> P2PListener {
         let (peers, continuation) = AsyncStream<PeerConnection>.makeStream()
         let configuration = self.configuration
         let channel = try await ServerBootstrap(group: group)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { child in
+                let ip = child.remoteAddress?.ipAddress ?? "unknown"
+                guard admission.admit(ip: ip) else {
+                    configuration.log("refusing inbound connection from \(ip): \(admission.pendingCount) handshakes "
+                        + "pending (max \(admission.maxPending), \(admission.maxPendingPerIP) per IP)")
+                    return child.close()
+                }
                 let promise = child.eventLoop.makePromise(of: PeerConnection.self)
-                promise.futureResult.whenSuccess { continuation.yield($0) }
-                return child.eventLoop.makeCompletedFuture {
+                promise.futureResult.whenComplete { result in
+                    admission.finished(ip: ip)
+                    if case .success(let connection) = result { continuation.yield(connection) }
+                }
+                let added = child.eventLoop.makeCompletedFuture {
                     try child.pipeline.syncOperations.addHandler(
                         HandshakeHandler(nodeKey: nodeKey, expectedPeerID: nil,
                                          configuration: configuration, promise: promise))
                 }
+                added.whenFailure { promise.fail($0) }
+                return added
             }
             .bind(host: host, port: port)
             .get()

@@ -90,6 +90,7 @@ extension Simulation {
     /// Drops the incarnation: driver, mempool, evidence pool, pending timers (their incarnation
     /// is over), open links. The WAL keeps its synced records and a seed-chosen prefix of the rest.
     func tearDown(_ node: SimulatedNode, amnesia: Bool, downFor: SimTime?) {
+        recordUnobservedDecisions(node)
         world.state.withLock { state in
             state.alive[node.endpoint] = false
             state.armedCrash[node.endpoint] = nil

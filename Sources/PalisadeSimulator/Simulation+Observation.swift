@@ -33,6 +33,27 @@ extension Simulation {
         }
     }
 
+    /// A crash between storing a decided block and publishing it leaves a decision only the
+    /// store knows: the node comes back past that height and never reports it. The checker must
+    /// still see it (for agreement, and for liveness at that height), so on every crash the
+    /// store's heights that were not observed are recorded as decided now.
+    func recordUnobservedDecisions(_ node: SimulatedNode) {
+        guard node.isHonest else { return }
+        let validator = node.validator, endpoint = node.endpoint, store = node.store
+        let latest = store.latestHeight
+        guard latest > 0 else { return }
+        world.state.withLock { state in
+            for height in 1...latest where state.observations.decisions[validator]?[height] == nil {
+                guard let block = try? store.block(at: height) else { continue }
+                let blockID = block.blockID
+                let round = (try? store.decidedCommit(at: height))??.round ?? 0
+                state.trace.record(state.now, "n\(endpoint) had stored h=\(height) \(blockID.traceName) unobserved")
+                state.observations.recordDecision(validator: validator, height: height, round: round,
+                                                  block: blockID, time: state.now)
+            }
+        }
+    }
+
     /// A few small transactions per incarnation, and where the plan wants blocks near
     /// `block.max_bytes`, big ones sized so that three fill a block to within a few hundred bytes.
     func fill(_ mempool: Mempool, node: SimulatedNode, height: Int64) async {

@@ -8,9 +8,13 @@ import PalisadeTypes
 /// of the last commit (computed by the consensus layer's `MedianTime`) and the validator set
 /// at an evidence height (from the block store).
 public enum BlockValidator {
+    /// `verifiedLastCommit` is a commit for `state.lastBlockID` that the caller has already
+    /// verified against `state.lastValidators` (block sync verified it as the previous block's
+    /// commit): a `LastCommit` equal to it is not verified again, which saves one signature
+    /// check per validator per block. Anything else is verified in full.
     public static func validate(
         _ block: Block, against state: ChainState, medianTime: Timestamp?,
-        validatorSetAt: (Int64) -> ValidatorSet? = { _ in nil }
+        validatorSetAt: (Int64) -> ValidatorSet? = { _ in nil }, verifiedLastCommit: Commit? = nil
     ) throws(BlockValidationError) {
         do { try block.validateBasic() } catch {
             throw BlockValidationError(field: error.field, reason: error.reason)
@@ -18,7 +22,7 @@ public enum BlockValidator {
         let header = block.header
         try checkIdentity(header, state)
         try checkHashes(header, state)
-        try checkLastCommit(block, state)
+        try checkLastCommit(block, state, verified: verifiedLastCommit)
         guard header.proposerAddress.bytes.count == Address.size else {
             throw BlockValidationError(field: "header.proposer_address",
                                        reason: "must be \(Address.size) bytes, got \(header.proposerAddress.bytes.count)")
@@ -65,7 +69,8 @@ public enum BlockValidator {
 
     /// The initial block has nothing to commit to; every later one carries +2/3 of the previous
     /// height's validators for exactly the previous block.
-    private static func checkLastCommit(_ block: Block, _ state: ChainState) throws(BlockValidationError) {
+    private static func checkLastCommit(_ block: Block, _ state: ChainState,
+                                        verified: Commit?) throws(BlockValidationError) {
         let commit = block.lastCommit ?? .empty
         if block.header.height == state.initialHeight {
             guard commit.signatures.isEmpty else {
@@ -76,6 +81,10 @@ public enum BlockValidator {
         }
         guard let lastValidators = state.lastValidators else {
             throw BlockValidationError(field: "last_commit", reason: "state has no last validator set")
+        }
+        if let verified, verified == commit, verified.height == block.header.height - 1,
+           verified.blockID == state.lastBlockID {
+            return
         }
         do {
             try lastValidators.verifyCommit(chainID: state.chainID, blockID: state.lastBlockID,

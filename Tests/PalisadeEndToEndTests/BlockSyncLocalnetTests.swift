@@ -161,7 +161,7 @@ struct BlockSyncLocalnetTests {
         print("block sync e2e: SIGSTOP test took \(ContinuousClock.now - started)")
     }
 
-    @Test("a full node (palisade init, the network's genesis, the validators as peers) joins at height 30+, catches up, follows, and never signs")
+    @Test("a full node (palisade init --genesis --persistent-peers) joins at height 30+, catches up, follows, and never signs")
     func fullNodeJoins() async throws {
         let joinHeight = Int64(Self.setting("BLOCKSYNC_JOIN_HEIGHT", default: 30))
         let started = ContinuousClock.now

@@ -1,9 +1,9 @@
 import Foundation
 
-/// A node that is not a validator, set up the way an operator would join a running network:
-/// `palisade init` (which makes the node's own keys), the network's genesis copied over the
-/// one-validator genesis `init` wrote, and `config.toml` edited for this node's ports and the
-/// validators as `persistent_peers`. Its key is in no validator set, so it follows without signing.
+/// A node that is not a validator, set up the way an operator joins a running network:
+/// `palisade init --genesis G --persistent-peers P` (the node's own keys, the network's genesis
+/// copied as it is, the validators as persistent peers), with listen addresses of its own since
+/// it shares the host. Its key is in no validator set, so it follows without signing.
 extension Localnet {
     /// Writes `home(index)` for a full node; `index` must be past the validators and inside the
     /// port range the localnet checked free (`validators * 2` nodes).
@@ -12,16 +12,6 @@ extension Localnet {
         guard index >= validators, index < validators * 2 else {
             throw LocalnetError("full node \(index): outside the localnet's free port range")
         }
-        let genesisPath = home(0) + "/config/genesis.json"
-        let genesis = try JSONTree(file: URL(fileURLWithPath: genesisPath))
-        guard let chainID = genesis["chain_id"]?.string else { throw LocalnetError("\(genesisPath): no chain_id") }
-        let initialized = try Self.runToEnd(binary, ["init", "--home", home(index), "--chain-id", chainID,
-                                                     "--moniker", "full\(index)"])
-        guard initialized.status == 0 else { throw LocalnetError("palisade init: \(initialized.output)") }
-        // The network's genesis replaces the one-validator genesis `init` wrote.
-        let ownGenesis = home(index) + "/config/genesis.json"
-        try FileManager.default.removeItem(atPath: ownGenesis)
-        try FileManager.default.copyItem(atPath: genesisPath, toPath: ownGenesis)
         var peers: [String] = []
         for validator in 0..<validators {
             let shown = try Self.runToEnd(binary, ["show-node-id", "--home", home(validator)])
@@ -29,13 +19,12 @@ extension Localnet {
             guard shown.status == 0, !id.isEmpty else { throw LocalnetError("show-node-id: \(shown.output)") }
             peers.append("\(id)@127.0.0.1:\(p2pPort(validator))")
         }
-        let configPath = home(index) + "/config/config.toml"
-        var config = try String(contentsOfFile: configPath, encoding: .utf8)
-        config = try Self.settingTOML(config, section: "rpc", key: "laddr", to: "\"tcp://127.0.0.1:\(rpcPort(index))\"")
-        config = try Self.settingTOML(config, section: "p2p", key: "laddr", to: "\"tcp://127.0.0.1:\(p2pPort(index))\"")
-        config = try Self.settingTOML(config, section: "p2p", key: "persistent_peers",
-                                      to: "\"\(peers.joined(separator: ","))\"")
-        try config.write(toFile: configPath, atomically: true, encoding: .utf8)
+        let initialized = try Self.runToEnd(binary, [
+            "init", "--home", home(index), "--moniker", "full\(index)",
+            "--genesis", home(0) + "/config/genesis.json", "--persistent-peers", peers.joined(separator: ","),
+            "--p2p-laddr", "tcp://127.0.0.1:\(p2pPort(index))", "--rpc-laddr", "tcp://127.0.0.1:\(rpcPort(index))",
+        ])
+        guard initialized.status == 0 else { throw LocalnetError("palisade init: \(initialized.output)") }
     }
 
     /// Sets `key` in `[section]` of every validator's `config.toml` (before they start), e.g.

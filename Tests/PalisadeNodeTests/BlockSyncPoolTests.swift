@@ -82,6 +82,23 @@ struct BlockSyncPoolTests {
         #expect(moved && !again)
     }
 
+    @Test("a peer that left: its requests are planned to the others at once, its delivered blocks stay")
+    func forgetPeer() throws {
+        var limits = BlockSyncPool.Limits()
+        limits.window = 4
+        var pool = BlockSyncPool(next: 1, limits: limits)
+        let first = pool.plan(peers: ["a": 10, "b": 10], now: 0)
+        let owedByA = first.filter { $0.peer == "a" }.map(\.height)
+        #expect(!owedByA.isEmpty && pool.inFlight(to: "a") == owedByA.count)
+        let (block, commit) = try SyncFixture.block(height: owedByA[0], bytes: 10)
+        #expect(pool.receive(height: owedByA[0], index: 0, total: 1, data: block.protobuf, commit: commit.protobuf,
+                             from: "a") == .complete)
+        pool.forget("a")
+        #expect(pool.inFlight(to: "a") == 0)
+        let again = pool.plan(peers: ["b": 10], now: 1)
+        #expect(again.map(\.height) == Array(owedByA.dropFirst()) && again.allSatisfy { $0.peer == "b" }, "\(again)")
+    }
+
     @Test("no more is asked once the buffered bytes reach the budget")
     func byteBudget() throws {
         var limits = BlockSyncPool.Limits()

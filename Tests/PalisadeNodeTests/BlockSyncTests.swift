@@ -86,6 +86,40 @@ struct BlockSyncTests {
         cluster.removeFiles()
     }
 
+    /// A peer that goes silent and then disconnects while it owes blocks: the heights it held go
+    /// to the other peers as soon as it is gone. The request timeout is set far beyond the test's
+    /// patience, so only the disconnect can move them (without it the sync waits out the timeout).
+    @Test("a peer that disconnects mid-sync hands its in-flight heights to the others at once")
+    func peerDisconnectsMidSync() async throws {
+        let cluster = try InProcessCluster(validators: 4)
+        try await cluster.startAll()
+        #expect(await cluster.waitForHeight(2))
+        await cluster.crash(3)
+        let ahead = cluster.members[0].store.latestHeight + 20
+        #expect(await cluster.waitForHeight(ahead, members: [0, 1, 2]))
+        // node0 keeps reporting its height but never delivers a block to node3.
+        cluster.network.drop.withLock { $0["node0"] = { to, channel, _ in to == "node3" && channel == NodeChannel.blockSync } }
+        var limits = BlockSyncPool.Limits()
+        limits.requestTimeout = 3_600_000
+        cluster.syncLimits = limits
+        try await cluster.start(3)
+        var owed = 0
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline, owed == 0 {
+            owed = await cluster.members[3].driver?.sync.inFlight(to: "node0") ?? 0
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        #expect(owed > 0, "node3 never asked node0 for a block")
+        let stuckAt = cluster.members[3].store.latestHeight
+        await cluster.crash(0)
+        let reached = await cluster.waitForHeight(ahead, members: [3])
+        await cluster.stopAll(removeFiles: false)
+        #expect(stuckAt < ahead)
+        #expect(reached, "node3 at \(cluster.members[3].store.latestHeight), peers at \(ahead)")
+        try cluster.expectOneHashPerHeight()
+        cluster.removeFiles()
+    }
+
     /// A node whose key is not in the genesis joins a running chain at height 1: it block-syncs,
     /// then follows consensus, and never signs.
     @Test("a full node joins from height 1, block-syncs, then follows consensus without signing")

@@ -1,5 +1,6 @@
 import Foundation
 import PalisadeCrypto
+import PalisadeP2P
 import PalisadeTypes
 import Testing
 @testable import PalisadeNode
@@ -63,6 +64,59 @@ struct ConfigNodeHomeTests {
             let loaded = try Self.initialize(dir)
             #expect(loaded.config.moniker == "mine")
             #expect(FileManager.default.fileExists(atPath: dir + "/keys/pv.json"))
+        }
+    }
+
+    /// A node joining a running network: the network's genesis byte for byte (not re-encoded),
+    /// its peers and listen addresses in the new config.toml, and a key of its own that the
+    /// genesis does not name.
+    @Test func initJoinsARunningNetwork() throws {
+        try withTemporaryDirectory { dir in
+            let network = try Self.initialize(dir + "/validator")
+            let genesisText = try String(contentsOfFile: network.home.genesisFile, encoding: .utf8) + "\n\n"
+            let genesisPath = dir + "/network-genesis.json"
+            try Self.overwrite(genesisPath, genesisText)
+            let peer = try PeerAddress(parsing: "\(network.nodeKey.id)@127.0.0.1:26656")
+            var generator = SeededGenerator(seed: 9)
+            let options = InitOptions(genesisFile: genesisPath, persistentPeers: [peer],
+                                      p2pLaddr: try ListenAddress(parsing: "tcp://127.0.0.1:26666"),
+                                      rpcLaddr: try ListenAddress(parsing: "tcp://127.0.0.1:26667"))
+            let joined = try NodeHome.initialize(root: dir + "/full", chainID: nil, moniker: "full",
+                                                 genesisTime: Timestamp(seconds: 1), options: options, using: &generator)
+            #expect(try String(contentsOfFile: joined.home.genesisFile, encoding: .utf8) == genesisText)
+            #expect(joined.genesis == network.genesis)
+            #expect(!joined.isGenesisValidator)
+            #expect(joined.nodeKey.id != network.nodeKey.id)
+            #expect(joined.config.p2p.persistentPeers == [peer])
+            #expect(joined.config.p2p.laddr == ListenAddress(host: "127.0.0.1", port: 26666))
+            #expect(joined.config.rpc.laddr == ListenAddress(host: "127.0.0.1", port: 26667))
+            #expect(joined.config.moniker == "full")
+        }
+    }
+
+    @Test func initRefusesAJoinedGenesisOfAnotherChainAndOptionsAnExistingConfigWouldDrop() throws {
+        try withTemporaryDirectory { dir in
+            let network = try Self.initialize(dir + "/validator")
+            var generator = SeededGenerator(seed: 9)
+            let wrongChain = try #require(throws: NodeHomeError.self) {
+                try NodeHome.initialize(root: dir + "/a", chainID: "other-chain", moniker: "a", genesisTime: Self.genesisTime,
+                                        options: InitOptions(genesisFile: network.home.genesisFile), using: &generator)
+            }
+            #expect(wrongChain.description.contains("palisade-test") && wrongChain.description.contains("other-chain"))
+            let missing = try #require(throws: NodeHomeError.self) {
+                try NodeHome.initialize(root: dir + "/b", chainID: nil, moniker: "b", genesisTime: Self.genesisTime,
+                                        options: InitOptions(genesisFile: dir + "/nope.json"), using: &generator)
+            }
+            #expect(missing.description.contains("nope.json"))
+            try FileManager.default.createDirectory(atPath: dir + "/c/config", withIntermediateDirectories: true)
+            try Self.overwrite(dir + "/c/config/config.toml", NodeConfig().render())
+            let peer = try PeerAddress(parsing: "\(network.nodeKey.id)@127.0.0.1:26656")
+            let kept = try #require(throws: NodeHomeError.self) {
+                try NodeHome.initialize(root: dir + "/c", chainID: nil, moniker: "c", genesisTime: Self.genesisTime,
+                                        options: InitOptions(persistentPeers: [peer]), using: &generator)
+            }
+            #expect(kept.description.contains("--persistent-peers"))
+            #expect(!FileManager.default.fileExists(atPath: dir + "/c/config/genesis.json"))
         }
     }
 
@@ -154,7 +208,27 @@ struct ConfigNodeHomeTests {
             #expect(after.privValidatorKey == loaded.privValidatorKey)
             #expect(after.nodeKey == loaded.nodeKey)
             #expect(after.genesis == loaded.genesis)
-            #expect(try FileManager.default.contentsOfDirectory(atPath: dir + "/data") == ["priv_validator_state.json"])
+            #expect(try FileManager.default.contentsOfDirectory(atPath: dir + "/data").sorted()
+                == ["palisade.lock", "priv_validator_state.json"], "the lock file is kept: it is what a running node holds")
+        }
+    }
+
+    /// A reset under a running node would let it, or a second node started after the reset, sign
+    /// again what it already signed. The node holds `palisade.lock` while it runs.
+    @Test func unsafeResetAllIsRefusedWhileANodeHoldsTheHome() throws {
+        try withTemporaryDirectory { dir in
+            let home = try Self.initialize(dir).home
+            try FileManager.default.createDirectory(atPath: (home.walFile as NSString).deletingLastPathComponent,
+                                                    withIntermediateDirectories: true)
+            try Self.overwrite(home.walFile, "wal")
+            let signed = LastSignState(height: 12, round: 1, step: .precommit)
+            try signed.jsonData().write(to: URL(fileURLWithPath: home.privValidatorStateFile))
+            let running = try HomeLock(path: home.lockFile)
+            let error = try #require(throws: NodeHomeError.self) { try home.unsafeResetAll() }
+            #expect(error.description.contains("running on this home"))
+            #expect(FileManager.default.fileExists(atPath: home.walFile))
+            #expect(try NodeHome(root: dir).load().lastSignState == signed)
+            withExtendedLifetime(running) {}
         }
     }
 

@@ -84,4 +84,35 @@ struct HostilePeerTests {
         #expect(disconnects.contains { $0.hasPrefix("node0->trudy") && $0.contains("undecodable") }, "\(disconnects)")
         #expect(counters.invalidMessages >= 2)
     }
+
+    /// A proposal whose part set could hold a block above block.max_bytes is refused before its
+    /// signature is checked (so whoever signed it, the sender is not blamed for a bad signature,
+    /// and nothing is allocated for its parts). One of the four is the round's real proposer.
+    @Test("a proposal naming more parts than block.max_bytes allows is dropped before the signature check")
+    func oversizedPartSetIsDroppedFirst() async throws {
+        let cluster = try InProcessCluster(validators: 4)
+        try await cluster.start(0)
+        guard let target = cluster.members[0].driver else { throw InProcessCluster.ClusterError.key }
+        let before = await target.snapshot().counters.invalidMessages
+        let maxParts = await target.maxProposalParts
+        target.enqueue(.peerConnected("mallory"))
+        for member in cluster.members {
+            let header = PartSetHeader(total: maxParts + 1, hash: Array(repeating: 7, count: 32))
+            var proposal = Proposal(height: 1, round: 30, polRound: -1,
+                                    blockID: BlockID(hash: Array(repeating: 9, count: 32), partSetHeader: header),
+                                    timestamp: Timestamp(seconds: 1_700_000_100))
+            proposal.sign(with: member.key, chainID: cluster.genesis.chainID)
+            target.enqueue(.peerMessage(peer: "mallory", channel: NodeChannel.consensusData,
+                                        bytes: ConsensusWireMessage.proposal(proposal).encoded()))
+        }
+        var counted = false
+        for _ in 0..<200 where !counted {
+            counted = await target.snapshot().counters.invalidMessages - before >= 4
+            if !counted { try await Task.sleep(for: .milliseconds(50)) }
+        }
+        let disconnects = cluster.network.disconnects.withLock { $0 }
+        await cluster.stopAll()
+        #expect(counted)
+        #expect(disconnects.isEmpty, "\(disconnects)")
+    }
 }

@@ -28,6 +28,28 @@ struct HandshakeTests {
         #expect(again == initial)
         #expect(try store.latestState() == initial)
     }
+
+    /// An app's Info answer is input: a negative height once made the replay range crash.
+    @Test("an app reporting a negative height is refused with a clear error")
+    func negativeAppHeightIsRefused() async throws {
+        let store = MemoryChainStore()
+        let key = try #require(Ed25519PrivateKey(seed: Array(repeating: 2, count: 32)))
+        let genesis = GenesisDoc(genesisTime: Timestamp(seconds: 1_700_000_000), chainID: "handshake",
+                                 validators: [GenesisValidator(publicKey: key.publicKey, power: 10)])
+        let logger = Logger(label: "handshake")
+        _ = try await Handshake(app: CountingApp(), store: store, genesis: genesis, logger: logger).run()
+        let error = await #expect(throws: NodeError.self) {
+            try await Handshake(app: NegativeHeightApp(), store: store, genesis: genesis, logger: logger).run()
+        }
+        #expect(String(describing: error).contains("negative last block height"))
+    }
+}
+
+/// An app whose Info claims height -5.
+struct NegativeHeightApp: Application {
+    func info(_ request: InfoRequest) async throws -> InfoResponse {
+        InfoResponse(lastBlockHeight: -5)
+    }
 }
 
 /// An app at height 0 that counts InitChain calls.

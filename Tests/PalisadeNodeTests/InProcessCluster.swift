@@ -33,6 +33,8 @@ final class InProcessCluster: @unchecked Sendable {
     let root: String
     var members: [Member] = []
     var timeouts = TimeoutConfig()
+    /// Block sync's limits for every member started from now on (the driver's defaults if nil).
+    var syncLimits: BlockSyncPool.Limits?
 
     /// `fullNodes` more members run the same node with keys that are not in the genesis: they
     /// follow the chain without signing.
@@ -78,6 +80,7 @@ final class InProcessCluster: @unchecked Sendable {
         let driver = ConsensusDriver(chainID: genesis.chainID, state: state, config: timeouts, signer: signer, wal: wal,
                                      store: member.store, app: app, mempool: mempool, evidence: evidence,
                                      network: network.endpoint(member.id), observer: .none, logger: logger)
+        if let syncLimits { await driver.setSyncLimits(syncLimits) }
         member.driver = driver
         member.mempool = mempool
         member.evidence = evidence

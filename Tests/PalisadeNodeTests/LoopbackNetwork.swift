@@ -14,6 +14,8 @@ final class LoopbackNetwork: Sendable {
     /// Lower than the switch's 4 MiB so that a "larger than one message" block stays cheap to
     /// build in a debug test; block sync's 1 MiB chunks fit either.
     static let maxMessageBytes = 2 << 20
+    /// Whether a sender's message to a receiver on a channel is lost, to play a peer that goes silent.
+    let drop = Mutex<[String: @Sendable (_ to: String, _ channel: UInt8, _ bytes: Bytes) -> Bool]>([:])
     /// Rewrites what a sender sends on a channel, to play a lying peer.
     let tamper = Mutex<[String: @Sendable (UInt8, Bytes) -> Bytes]>([:])
 
@@ -50,6 +52,7 @@ final class LoopbackNetwork: Sendable {
             oversized.withLock { $0.append("\(from)->\(to) channel \(channel): \(original.count) bytes") }
             return
         }
+        if drop.withLock({ $0[from] })?(to, channel, original) == true { return }
         let bytes = tamper.withLock { $0[from] }.map { $0(channel, original) } ?? original
         if channel == NodeChannel.evidence {
             if let pool = pools.withLock({ $0[to] }) { Task { await pool.receive(bytes, from: from) } }

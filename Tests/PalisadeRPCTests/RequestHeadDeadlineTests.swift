@@ -40,6 +40,43 @@ struct RequestHeadDeadlineTests {
         }
     }
 
+    /// 950 keep-alive clients that made one request each and went quiet once kept a new client
+    /// from `/status` for more than 20 s: the deadline only covered a connection's first request.
+    @Test("a kept-alive connection that goes quiet after a response is closed by the server")
+    func idleKeepAliveConnectionIsClosed() async throws {
+        var configuration = Self.configuration()
+        configuration.requestHeadTimeout = 10
+        configuration.idleTimeout = 0.3
+        try await RunningServer.with(configuration) { server in
+            let (head, outcome) = try await RawConnection.run(port: server.port) { connection in
+                try connection.send("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+                return (try connection.readResponseHead(), connection.readUntilClosed())
+            }
+            #expect(head.hasPrefix("HTTP/1.1 200"))
+            #expect(outcome == .closedByServer)
+        }
+    }
+
+    /// A body over `max_body_bytes` is answered at once and the connection cut off within the
+    /// idle timeout, not read to its end: the client here announces 50 MB and sends 2 KB.
+    @Test("an oversized body gets its error and the connection is cut off without reading the rest")
+    func oversizedBodyClosesTheConnection() async throws {
+        var configuration = Self.configuration()
+        configuration.maxBodyBytes = 1_000
+        configuration.requestHeadTimeout = 10
+        configuration.idleTimeout = 0.5
+        try await RunningServer.with(configuration) { server in
+            let (head, outcome) = try await RawConnection.run(port: server.port) { connection in
+                try connection.send("POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: 50000000\r\n\r\n" + String(repeating: "a", count: 2_000))
+                return (try connection.readResponseHead(), connection.readUntilClosed())
+            }
+            #expect(head.hasPrefix("HTTP/1.1 400"), "\(head)")
+            #expect(head.lowercased().contains("connection: close"), "\(head)")
+            #expect(outcome == .closedByServer)
+        }
+    }
+
     @Test("silent connections up to the limit do not lock other clients out")
     func silentConnectionsDoNotHoldTheLimit() async throws {
         try await RunningServer.with(Self.configuration(maxConnections: 4)) { server in

@@ -49,6 +49,24 @@ struct WebSocketTests {
         }
     }
 
+    /// The HTTP idle timeout ends kept-alive connections that went quiet; a WebSocket (a 101
+    /// response) is not one of them: a subscriber may wait for events far longer.
+    @Test("a WebSocket quiet for longer than the HTTP idle timeout still gets its events")
+    func webSocketOutlivesTheIdleTimeout() async throws {
+        var configuration = RPCServerConfiguration(host: "127.0.0.1", port: 0)
+        configuration.idleTimeout = 0.2
+        try await RunningServer.with(configuration) { server in
+            let client = try await WebSocketTestClient.open(port: server.port)
+            try client.send(try Fixtures.json("outgoing/subscribe_newblock.json").text)
+            _ = try await client.receiveJSON()
+            try await Task.sleep(for: .milliseconds(800))
+            let result = FinalizeBlockResponse(txResults: [], appHash: [6, 0, 0, 0, 0, 0, 0, 0])
+            server.backend.eventSink.yield(RPCEvent(.newBlock(server.backend.block10, result)))
+            let event = try await client.receiveJSON()
+            #expect(event["result"] != nil, "\(event.text)")
+        }
+    }
+
     @Test("a malformed query is refused with CometBFT's error and position")
     func malformedQuery() async throws {
         try await RunningServer.with { server in

@@ -74,6 +74,37 @@ import Testing
         #expect(error.field.hasSuffix(Self.tampers[index].field), "\(error)")
     }
 
+    /// Block sync verifies each block's commit, then finds the same commit as the next block's
+    /// LastCommit: that one is not checked twice. Anything but an identical commit for the
+    /// state's last block is still verified in full.
+    @Test func onlyAnIdenticalAlreadyVerifiedLastCommitSkipsTheSignatureChecks() throws {
+        let (chain, state, original) = try Self.heightTwo()
+        let verified = try #require(original.lastCommit)
+        var forged = original
+        var commit = verified
+        commit.signatures[0].signature[0] ^= 0xFF
+        forged.lastCommit = commit
+        forged.fillHeaderHashes()
+        let time = chain.lastCommitTime(verified)
+        try BlockValidator.validate(original, against: state, medianTime: time, verifiedLastCommit: verified)
+        let differs = try #require(throws: BlockValidationError.self) {
+            try BlockValidator.validate(forged, against: state, medianTime: time, verifiedLastCommit: verified)
+        }
+        #expect(differs.field == "last_commit", "\(differs)")
+        // Vouched for, but not a commit for the state's last block: verified, and refused.
+        var otherBlock = commit
+        otherBlock.blockID = .zero
+        var elsewhereBlock = original
+        elsewhereBlock.lastCommit = otherBlock
+        elsewhereBlock.fillHeaderHashes()
+        let elsewhere = try #require(throws: BlockValidationError.self) {
+            try BlockValidator.validate(elsewhereBlock, against: state, medianTime: time, verifiedLastCommit: otherBlock)
+        }
+        #expect(elsewhere.field == "last_commit", "\(elsewhere)")
+        // What the caller vouches for is taken as verified: the skip is the whole point.
+        try BlockValidator.validate(forged, against: state, medianTime: time, verifiedLastCommit: commit)
+    }
+
     @Test func lastCommitFromTheWrongBlockIsRejected() throws {
         let (chain, state, original) = try Self.heightTwo()
         let validators = try #require(state.lastValidators)

@@ -70,6 +70,7 @@ struct BlockStoreTests {
         for (offset, height) in saved.enumerated() {
             let h = Int64(offset + 1)
             #expect(try store.block(at: h) == height.block)
+            #expect(try store.blockBytes(at: h) == height.block.protobuf)
             #expect(try store.block(hash: height.blockID.hash) == height.block)
             #expect(try store.height(ofBlockHash: height.blockID.hash) == h)
             #expect(try store.blockID(at: h) == height.blockID)

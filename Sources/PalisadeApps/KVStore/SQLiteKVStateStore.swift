@@ -13,7 +13,7 @@ import PalisadeABCI
 /// is the fsync (WAL, `synchronous = FULL`).
 public final class SQLiteKVStateStore: KVStateStore {
     public let path: String
-    private let database: DatabaseQueue
+    let database: DatabaseQueue
 
     /// Opens (or creates) the file at `path`, upgrading an older schema. Throws `AppDatabaseError`
     /// naming the file when it is not a SQLite database or its schema cannot be set up.

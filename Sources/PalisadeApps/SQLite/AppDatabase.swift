@@ -24,17 +24,31 @@ enum AppDatabase {
     static func open(path: String, migrator: DatabaseMigrator) throws(AppDatabaseError) -> DatabaseQueue {
         var configuration = Configuration()
         configuration.journalMode = .wal
-        configuration.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = FULL")
-        }
         let queue: DatabaseQueue
         do {
             queue = try DatabaseQueue(path: path, configuration: configuration)
+            // Set after opening, and read back: GRDB's WAL setup runs after `prepareDatabase`
+            // and sets NORMAL, which loses the last commits on a power cut.
+            let level = try queue.writeWithoutTransaction { db -> Int? in
+                try db.execute(sql: "PRAGMA synchronous = FULL")
+                return try Int.fetchOne(db, sql: "PRAGMA synchronous")
+            }
+            guard level == Self.synchronousFull else {
+                throw AppDatabaseError(path: path, reason: "PRAGMA synchronous is \(level.map(String.init) ?? "unknown") after setting FULL (2)")
+            }
             try migrator.migrate(queue)
         } catch {
             throw AppDatabaseError(path: path, reason: reason(error))
         }
         return queue
+    }
+
+    /// SQLite's value for `synchronous = FULL`.
+    static let synchronousFull = 2
+
+    /// The `synchronous` level `queue` runs at (tests check it is FULL).
+    static func synchronousLevel(_ queue: DatabaseQueue) -> Int? {
+        try? queue.read { try Int.fetchOne($0, sql: "PRAGMA synchronous") }
     }
 
     /// SQLite's own message ("file is not a database") rather than GRDB's full description,

@@ -10,7 +10,7 @@ import PalisadeABCI
 /// changed, so one file should have one store.
 public actor StakingStore {
     public nonisolated let path: String
-    private let database: DatabaseQueue
+    let database: DatabaseQueue
     private var saved: StakingState?
 
     /// Opens (or creates) the file at `path`; throws `AppDatabaseError` naming the file when it

@@ -18,13 +18,17 @@ enum BlockSyncMessage: Sendable, Equatable {
 
     /// The chunks that carry `block`, the first with `commit`.
     static func chunks(of block: Block, commit: Commit) -> [BlockSyncMessage] {
-        let bytes = block.protobuf
+        chunks(height: block.header.height, blockBytes: block.protobuf, commit: commit)
+    }
+
+    /// The chunks that carry the block at `height` encoded as `bytes`, the first with `commit`.
+    static func chunks(height: Int64, blockBytes bytes: Bytes, commit: Commit) -> [BlockSyncMessage] {
         let total = max(1, (bytes.count + chunkBytes - 1) / chunkBytes)
         let encodedCommit = commit.protobuf
         return (0..<total).map { index in
             let start = index * chunkBytes
             let end = min(bytes.count, start + chunkBytes)
-            return .chunk(height: block.header.height, index: index, total: total, data: Array(bytes[start..<end]),
+            return .chunk(height: height, index: index, total: total, data: Array(bytes[start..<end]),
                           commit: index == 0 ? encodedCommit : [])
         }
     }

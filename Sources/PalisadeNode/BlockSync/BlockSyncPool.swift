@@ -26,6 +26,8 @@ struct BlockSyncPool {
 
     struct Ready: Sendable {
         var block: Block
+        /// Computed once here (a header hash and the part-set hash of the encoded block).
+        var blockID: BlockID
         var commit: Commit
         var peer: String
     }
@@ -62,6 +64,7 @@ struct BlockSyncPool {
     }
 
     var inFlight: Int { requests.count }
+    func inFlight(to peer: String) -> Int { requests.values.count { $0.peer == peer } }
     var bufferedBytes: Int { requests.values.reduce(0) { $0 + $1.bytes } + readyBytes.values.reduce(0, +) }
 
     /// The requests to send now, lowest heights first. `peers` maps each peer to the highest
@@ -121,10 +124,11 @@ struct BlockSyncPool {
         } catch {
             return fail(height, "\(error)")
         }
-        guard block.header.height == height, decided.height == height, decided.blockID == block.blockID else {
+        let blockID = block.blockID
+        guard block.header.height == height, decided.height == height, decided.blockID == blockID else {
             return fail(height, "block or commit is not for height \(height)")
         }
-        ready[height] = Ready(block: block, commit: decided, peer: peer)
+        ready[height] = Ready(block: block, blockID: blockID, commit: decided, peer: peer)
         readyBytes[height] = bytes.count
         return .complete
     }

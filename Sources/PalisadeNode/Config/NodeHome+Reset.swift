@@ -18,6 +18,17 @@ extension NodeHome {
         }
         var removed: [String] = []
         let stateFile = Self.standardized(privValidatorStateFile)
+        let lockFile = Self.standardized(self.lockFile)
+        // Held until the reset is done: a node running on this home holds it, and a node started
+        // meanwhile waits for nothing but finds it taken. The lock file itself stays, so nobody
+        // can lock a new one beside ours.
+        var lock: HomeLock?
+        if FileManager.default.fileExists(atPath: data) {
+            do { lock = try HomeLock(path: lockFile) } catch {
+                throw .file(path: lockFile, reason: "a palisade process is running on this home; stop it before a reset")
+            }
+        }
+        defer { withExtendedLifetime(lock) {} }
         if FileManager.default.fileExists(atPath: data) {
             let entries: [String]
             do { entries = try FileManager.default.contentsOfDirectory(atPath: data) } catch {
@@ -25,7 +36,7 @@ extension NodeHome {
             }
             for entry in entries.sorted() {
                 let path = data + "/" + entry
-                if path == stateFile { continue }
+                if path == stateFile || path == lockFile { continue }
                 try Self.remove(path)
                 removed.append(path)
             }

@@ -32,6 +32,8 @@ public struct NodeHome: Sendable, Hashable {
     /// `db_dir`: the databases (blocks, state, app, tx index) go in here.
     public var dataDirectory: String { resolve(config.dbDir) }
     public var walFile: String { resolve(config.consensus.walFile) }
+    /// Held by the process running this home (`HomeLock`), and by `unsafe-reset-all`.
+    public var lockFile: String { dataDirectory + "/palisade.lock" }
 
     /// `path` as written in the config, made absolute against the home.
     public func resolve(_ path: String) -> String {

@@ -27,17 +27,18 @@ extension ConsensusDriver {
         scheduleNextHeight()
     }
 
-    func apply(_ block: Block, blockID: BlockID, commit: Commit) async throws {
-        let outcome = try await executor.apply(block, blockID: blockID, commit: commit, to: chain)
+    /// Executes and stores a decided block. `markHeight` writes and syncs the WAL's end-of-height
+    /// marker after it (a decision of our own consensus); block sync passes false and marks the
+    /// height once, when it hands over to consensus (`closeSyncedHeights`).
+    /// `verifiedLastCommit`: the previous block's commit, when block sync verified it.
+    func apply(_ block: Block, blockID: BlockID, commit: Commit, markHeight: Bool = true,
+               verifiedLastCommit: Commit? = nil) async throws {
+        let outcome = try await executor.apply(block, blockID: blockID, commit: commit, to: chain,
+                                               verifiedLastCommit: verifiedLastCommit)
         chain = outcome.state
         lastCommit = commit
         // The height is stored; replay after a restart starts after this marker.
-        do {
-            try wal.append(.endHeight(block.header.height))
-            try wal.sync()
-        } catch {
-            throw NodeError.storage("WAL \(wal.path): \(error)")
-        }
+        if markHeight { try writeEndHeight(block.header.height) }
         counters.blocksCommitted += 1
         let results = outcome.response.txResults
         await mempool.update(height: block.header.height, committedTxs: block.data.txs, results: results)
@@ -47,6 +48,16 @@ extension ConsensusDriver {
             "app_hash": "\(outcome.response.appHash.upperHex)"])
         observer.publish(.newBlock(CommittedBlock(block: block, blockID: blockID, commit: commit,
                                                   response: outcome.response, state: outcome.state)))
+    }
+
+    /// The WAL's marker that `height` is stored and committed, synced.
+    func writeEndHeight(_ height: Int64) throws {
+        do {
+            try wal.append(.endHeight(height))
+            try wal.sync()
+        } catch {
+            throw NodeError.storage("WAL \(wal.path): \(error)")
+        }
     }
 
     /// CometBFT waits `timeout_commit` after a decision so the next block's LastCommit carries

@@ -8,6 +8,12 @@ import PalisadeTypes
 /// message that is merely stale is dropped and counted.
 extension ConsensusDriver {
     func receive(_ bytes: Bytes, channel: UInt8, from peer: String) async throws {
+        // Peers relay what we relayed: an exact copy of a held message was checked and fed
+        // once; it costs one hash, not a decoding.
+        if channel != NodeChannel.consensusState, reactor.holdsEncoded(channel: channel, bytes: bytes) {
+            counters.staleMessages += 1
+            return
+        }
         let message: ConsensusWireMessage
         do { message = try ConsensusWireMessage(decoding: bytes) } catch {
             await reject(peer, "undecodable consensus message: \(error)")
@@ -98,6 +104,14 @@ extension ConsensusDriver {
             counters.staleMessages += 1
             return
         }
+        // A block above block.max_bytes can never be valid, so a part set that could hold one
+        // is refused before the signature check (CometBFT's part-count check, with our limit).
+        guard proposal.blockID.partSetHeader.total <= maxProposalParts else {
+            counters.invalidMessages += 1
+            logger.warning("proposal names more parts than block.max_bytes allows",
+                           metadata: ["peer": "\(peer)", "parts": "\(proposal.blockID.partSetHeader.total)"])
+            return
+        }
         guard let proposerAddress = core.proposer(round: proposal.round),
               let proposer = core.validators?.validator(for: proposerAddress) else { return }
         guard proposal.verifySignature(chainID: chainID, publicKey: proposer.publicKey) else {
@@ -111,6 +125,13 @@ extension ConsensusDriver {
         _ = blocks.hold(proposal)
         try await gossip(.proposal(proposal), from: peer)
         if let block = blocks.block(proposal.blockID) { try await judge(block, proposal: proposal) }
+    }
+
+    /// The most parts a block within `block.max_bytes` (100 MiB when unset) can have.
+    var maxProposalParts: UInt32 {
+        let limit = chain.consensusParams.block.maxBytes
+        let maxBytes = limit > 0 ? min(limit, 104_857_600) : 104_857_600
+        return UInt32((maxBytes + Int64(Part.size) - 1) / Int64(Part.size))
     }
 
     private func receive(_ part: Part, height: Int64, round: Int32, from peer: String) async throws {

@@ -66,6 +66,13 @@ public actor ConsensusDriver {
     /// Block sync's bookkeeping; kept between sync sessions so that peers that failed us stay
     /// excluded for their time.
     var sync = BlockSyncPool(next: 1)
+    /// The commit block sync verified for the last block it applied (its height's set signed it).
+    var syncVerifiedCommit: Commit?
+    /// Block sync applied heights since the WAL's last end-of-height marker.
+    var syncedPastMarker = false
+    /// The limits each sync session starts from (`block.max_bytes` then sets the block size);
+    /// tests change them.
+    var syncLimits = BlockSyncPool.Limits()
     /// Heartbeats in a row on which a peer reported a stored height above ours and ours had not
     /// moved since the previous heartbeat.
     var behindBeats = 0
@@ -159,6 +166,10 @@ public actor ConsensusDriver {
                                bytes: ConsensusWireMessage.newRoundStep(roundState).encoded())
         case .peerDisconnected(let peer):
             reactor.disconnected(peer)
+            // What it owed block sync will never come: its heights go to the others now, not
+            // after the request timeout (15 s of a stalled window).
+            sync.forget(peer)
+            try await requestBlocks()
         case .timeout(let timeout):
             // While block sync moves the chain, the core's height is behind it: nothing to time out.
             guard !syncing else { return }

@@ -6,7 +6,6 @@ import PalisadeCrypto
 /// all (what CometBFT's reactor achieves with per-peer bit arrays).
 struct HeightMessages {
     struct Entry {
-        var digest: Bytes
         var channel: UInt8
         var bytes: Bytes
     }
@@ -15,18 +14,33 @@ struct HeightMessages {
     /// messages per validator per round.
     static let limit = 50_000
 
+    /// Append-only within a height, so an index names one message until `reset`.
     private(set) var entries: [Entry] = []
-    private var digests: Set<Bytes> = []
+    private var digests: Set<DigestKey> = []
+    /// The same messages by their wire bytes, so a copy relayed back to us is dropped before it
+    /// is decoded (most of what a node receives is copies of what it already holds).
+    private var encodings: Set<DigestKey> = []
 
-    /// Nil when the message is already held, or the height is full. `own` messages (ours) are
-    /// held past the limit: what peers fill must never silence us.
-    mutating func add(_ message: ConsensusWireMessage, own: Bool = false) -> Entry? {
+    /// The new entry's index; nil when the message is already held, or the height is full.
+    /// `own` messages (ours) are held past the limit: what peers fill must never silence us.
+    mutating func add(_ message: ConsensusWireMessage, own: Bool = false) -> Int? {
         let digest = Self.key(message)
         guard own || entries.count < Self.limit, !digests.contains(digest) else { return nil }
         digests.insert(digest)
-        let entry = Entry(digest: digest, channel: message.channel, bytes: message.encoded())
+        let entry = Entry(channel: message.channel, bytes: message.encoded())
+        encodings.insert(Self.encodingKey(channel: entry.channel, bytes: entry.bytes))
         entries.append(entry)
-        return entry
+        return entries.count - 1
+    }
+
+    /// Whether exactly these bytes on this channel are a message held: its decoding would be
+    /// dropped as held, so it need not be decoded.
+    func containsEncoded(channel: UInt8, bytes: Bytes) -> Bool {
+        !encodings.isEmpty && encodings.contains(Self.encodingKey(channel: channel, bytes: bytes))
+    }
+
+    private static func encodingKey(channel: UInt8, bytes: Bytes) -> DigestKey {
+        DigestKey(SHA256Hash.digest(prefix: channel, bytes))
     }
 
     func contains(_ message: ConsensusWireMessage) -> Bool {
@@ -37,27 +51,38 @@ struct HeightMessages {
     /// block), so copies that differ in bytes the signature does not cover (a timestamp-free
     /// re-encoding, appended extension bytes) are one entry; other messages by their bytes,
     /// which their signature or Merkle proof fixes.
-    static func key(_ message: ConsensusWireMessage) -> Bytes {
-        guard case .vote(let vote) = message else { return SHA256Hash.digest(message.encoded()) }
+    static func key(_ message: ConsensusWireMessage) -> DigestKey {
+        guard case .vote(let vote) = message else { return DigestKey(SHA256Hash.digest(message.encoded())) }
         var identity: Bytes = [0x76, vote.type == .prevote ? 1 : 2]
         for value in [UInt64(bitPattern: vote.height), UInt64(UInt32(bitPattern: vote.round)),
                       UInt64(UInt32(bitPattern: vote.validatorIndex)), UInt64(vote.blockID.partSetHeader.total)] {
             identity += (0..<8).map { UInt8(truncatingIfNeeded: value >> (56 - 8 * $0)) }
         }
         identity += vote.blockID.hash + vote.blockID.partSetHeader.hash
-        return SHA256Hash.digest(identity)
+        return DigestKey(SHA256Hash.digest(identity))
     }
 
     mutating func reset() {
         entries = []
         digests = []
+        encodings = []
     }
 }
 
-/// What one peer reported and what we have sent it this height.
+/// What one peer reported and what it has of this height: every entry below `sentCount` was
+/// sent to it or came from it, and `fromPeer` holds the entries at or above it that came from it
+/// (not to be sent back). A flush is then one pass over the new entries, not over the height.
 struct PeerView {
     var round: PeerRoundState?
-    /// Height the `sent` set belongs to; when the peer moves on, it is cleared.
+    /// Height `sentCount` and `fromPeer` belong to; when the peer moves on, they are cleared.
     var sentHeight: Int64 = 0
-    var sent: Set<Bytes> = []
+    var sentCount = 0
+    var fromPeer: Set<Int> = []
+
+    mutating func begin(height: Int64) {
+        guard sentHeight != height else { return }
+        sentHeight = height
+        sentCount = 0
+        fromPeer = []
+    }
 }

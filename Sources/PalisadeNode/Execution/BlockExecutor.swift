@@ -20,9 +20,11 @@ struct BlockExecutor: Sendable {
     }
 
     /// Validates `block` again (a decided block can still disagree with our state, when our app
-    /// did), executes, stores and commits it.
-    func apply(_ block: Block, blockID: BlockID, commit: Commit, to state: ChainState) async throws -> Outcome {
-        try Self.validateCommitted(block, against: state, validatorSetAt: store.validatorSetLookup)
+    /// did), executes, stores and commits it. `verifiedLastCommit`: see `BlockValidator.validate`.
+    func apply(_ block: Block, blockID: BlockID, commit: Commit, to state: ChainState,
+               verifiedLastCommit: Commit? = nil) async throws -> Outcome {
+        try Self.validateCommitted(block, against: state, validatorSetAt: store.validatorSetLookup,
+                                   verifiedLastCommit: verifiedLastCommit)
         let response = try await finalize(block, blockID: blockID, state: state)
         let next: ChainState
         do { next = try StateTransition.apply(block, blockID: blockID, response: response, to: state) } catch {
@@ -53,14 +55,14 @@ struct BlockExecutor: Sendable {
     /// ones who are wrong, and the only safe move is to stop. An app-hash difference gets its own
     /// message because it is the usual cause: a non-deterministic app.
     static func validateCommitted(_ block: Block, against state: ChainState,
-                                  validatorSetAt: (Int64) -> ValidatorSet?) throws {
+                                  validatorSetAt: (Int64) -> ValidatorSet?, verifiedLastCommit: Commit? = nil) throws {
         if block.header.appHash != state.appHash {
             throw NodeError.appHashMismatch(height: block.header.height, ours: state.appHash,
                                             network: block.header.appHash)
         }
         do {
             try BlockValidator.validate(block, against: state, medianTime: medianTime(of: block, state: state),
-                                        validatorSetAt: validatorSetAt)
+                                        validatorSetAt: validatorSetAt, verifiedLastCommit: verifiedLastCommit)
         } catch {
             throw NodeError.committedBlockInvalid(height: block.header.height, reason: "\(error)")
         }

@@ -15,6 +15,9 @@ public protocol ChainStore: Sendable {
     func saveHeight(block: Block, blockID: BlockID, seenCommit: Commit, state: ChainState,
                     response: FinalizeBlockResponse) throws
     func block(at height: Int64) throws -> Block?
+    /// Block `height`'s protobuf encoding (what block sync sends), without decoding it when the
+    /// store keeps the bytes.
+    func blockBytes(at height: Int64) throws -> Bytes?
     /// The +2/3 precommits for `height`: the canonical commit (next block's LastCommit) when the
     /// next block is stored, else the commit this node saw.
     func decidedCommit(at height: Int64) throws -> Commit?
@@ -30,6 +33,8 @@ public protocol ChainStore: Sendable {
 }
 
 extension ChainStore {
+    public func blockBytes(at height: Int64) throws -> Bytes? { try block(at: height)?.protobuf }
+
     /// `validators(at:)` as `BlockValidator` takes it: a height the store cannot answer for is
     /// unknown, which fails the evidence that names it.
     var validatorSetLookup: (Int64) -> ValidatorSet? {

@@ -35,6 +35,9 @@ public struct Handshake: Sendable {
         }
         let stored: ChainState?
         do { stored = try store.latestState() } catch { throw NodeError.storage("reading the latest state: \(error)") }
+        guard info.lastBlockHeight >= 0 else {
+            throw NodeError.handshake("the app reported a negative last block height (\(info.lastBlockHeight)) in Info")
+        }
         logger.info("handshake", metadata: ["app_height": "\(info.lastBlockHeight)",
                                             "app_hash": "\(info.lastBlockAppHash.upperHex)",
                                             "store_height": "\(stored?.lastBlockHeight ?? 0)"])

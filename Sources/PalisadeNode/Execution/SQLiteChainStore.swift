@@ -19,6 +19,8 @@ struct SQLiteChainStore: ChainStore {
 
     func block(at height: Int64) throws -> Block? { try store.block(at: height) }
 
+    func blockBytes(at height: Int64) throws -> Bytes? { try store.blockBytes(at: height) }
+
     func decidedCommit(at height: Int64) throws -> Commit? { try store.commit(at: height)?.commit }
 
     func finalizeBlockResponse(at height: Int64) throws -> FinalizeBlockResponse? {

@@ -47,12 +47,18 @@ struct GossipReactor {
         messages.contains(message)
     }
 
+    /// A copy, byte for byte, of a message held: dropped undecoded.
+    func holdsEncoded(channel: UInt8, bytes: Bytes) -> Bool {
+        messages.containsEncoded(channel: channel, bytes: bytes)
+    }
+
     /// Adds a verified message of the current height; returns it for every peer that lacks it.
     /// `origin`, the peer it came from, is not sent it back.
     mutating func relay(_ message: ConsensusWireMessage, from origin: String? = nil, own: Bool = false) -> [Send] {
-        guard let entry = messages.add(message, own: own) else { return [] }
-        if let origin, var view = peers[origin], view.sentHeight == height {
-            view.sent.insert(entry.digest)
+        guard let index = messages.add(message, own: own) else { return [] }
+        if let origin, var view = peers[origin] {
+            view.begin(height: height)
+            view.fromPeer.insert(index)
             peers[origin] = view
         }
         return flushAll()
@@ -65,15 +71,15 @@ struct GossipReactor {
     /// Every current-height message `peer` has not been sent, if it is at our height.
     mutating func flush(to peer: String) -> [Send] {
         guard var view = peers[peer], let reported = view.round, reported.height == height else { return [] }
-        if view.sentHeight != height {
-            view.sentHeight = height
-            view.sent = []
-        }
+        view.begin(height: height)
+        let entries = messages.entries
+        guard view.sentCount < entries.count else { return [] }
         var outgoing: [Send] = []
-        for entry in messages.entries where !view.sent.contains(entry.digest) {
-            view.sent.insert(entry.digest)
-            outgoing.append(Send(peer: peer, channel: entry.channel, bytes: entry.bytes))
+        for index in view.sentCount..<entries.count where !view.fromPeer.contains(index) {
+            outgoing.append(Send(peer: peer, channel: entries[index].channel, bytes: entries[index].bytes))
         }
+        view.sentCount = entries.count
+        view.fromPeer = []
         peers[peer] = view
         return outgoing
     }

@@ -121,8 +121,16 @@ struct NodeRPCBackend: RPCBackend {
     }
 
     func broadcastTxAsync(_ tx: Bytes) async throws {
-        let reactor = node.mempoolReactor
-        Task { _ = await reactor.submit(tx) }
+        let reactor = node.mempoolReactor, budget = node.asyncSubmissions
+        guard budget.reserve(tx.count) else {
+            let used = budget.inFlight
+            throw RPCError.internalError("mempool is full: \(used.count) transactions (\(used.bytes) bytes) "
+                + "still waiting for CheckTx (max: \(budget.maxCount), \(budget.maxBytes) bytes)")
+        }
+        Task {
+            _ = await reactor.submit(tx)
+            budget.release(tx.count)
+        }
     }
 
     func broadcastTxSync(_ tx: Bytes) async throws -> CheckTxResponse {

@@ -25,6 +25,9 @@ public final class Node: Sendable {
     public let blockStore: BlockStore
     public let app: any Application
     public let events: NodeEventHub
+    /// `broadcast_tx_async` submissions not yet answered by CheckTx: at most the mempool's own
+    /// limits again.
+    let asyncSubmissions: SubmissionBudget
     /// Nil when `[tx_index] indexer = "null"`.
     public let eventIndex: EventIndex?
     private let lock: HomeLock
@@ -40,7 +43,7 @@ public final class Node: Sendable {
         let paths = home.home
         try Self.makeDirectory(paths.dataDirectory)
         try Self.makeDirectory((paths.walFile as NSString).deletingLastPathComponent)
-        lock = try HomeLock(path: paths.dataDirectory + "/palisade.lock")
+        lock = try HomeLock(path: paths.lockFile)
 
         blockStore = try BlockStore(path: paths.dataDirectory + "/blockstore.db")
         let store = SQLiteChainStore(store: blockStore)
@@ -87,6 +90,8 @@ public final class Node: Sendable {
         }
         mempoolReactor = MempoolReactor(mempool: mempool, network: network, broadcast: config.mempoolBroadcast,
                                         logger: logger)
+        asyncSubmissions = SubmissionBudget(maxCount: config.mempool.size,
+                                            maxBytes: Int(min(config.mempool.maxTxsBytes, 64 << 20)))
     }
 
     /// Runs until `stop()` or a fatal error.
@@ -230,9 +235,10 @@ public final class Node: Sendable {
         }
     }
 
+    /// 0700, as `init` creates them: the data directory holds the signer state and the WAL.
     private static func makeDirectory(_ path: String) throws {
-        do { try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true) } catch {
-            throw NodeError.storage("cannot create \(path): \(error.localizedDescription)")
+        do { try HomeFileWriter.createDirectory(path) } catch {
+            throw NodeError.storage("cannot create \(path): \(error)")
         }
     }
 }

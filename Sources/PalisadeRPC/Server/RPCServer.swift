@@ -39,7 +39,8 @@ public final class RPCServer: Sendable {
         let app = Application(
             router: router,
             server: Self.serverBuilder(router: router, ws: wsConfiguration,
-                                       requestHeadTimeout: configuration.requestHeadTimeout),
+                                       requestHeadTimeout: configuration.requestHeadTimeout,
+                                       idleTimeout: configuration.idleTimeout),
             configuration: ApplicationConfiguration(
                 address: .hostname(configuration.host, port: configuration.port),
                 availableConnectionsDelegate: configuration.maxOpenConnections > 0
@@ -65,13 +66,14 @@ public final class RPCServer: Sendable {
 
     /// HTTP/1 with the WebSocket upgrade, each connection behind a `RequestHeadDeadline`.
     private static func serverBuilder(router: Router<BasicWebSocketRequestContext>, ws: WebSocketServerConfiguration,
-                                      requestHeadTimeout: Double) -> HTTPServerBuilder {
+                                      requestHeadTimeout: Double, idleTimeout: Double) -> HTTPServerBuilder {
         let webSocketResponder = router.buildResponder()
         let deadline = TimeAmount.milliseconds(Int64(max(0.001, requestHeadTimeout) * 1_000))
+        let idle = TimeAmount.milliseconds(Int64(max(0.001, idleTimeout) * 1_000))
         return HTTPServerBuilder { responder in
             RequestHeadDeadline(inner: HTTP1WebSocketUpgradeChannel(responder: responder, webSocketResponder: webSocketResponder,
                                                                     configuration: .init(ws: ws)),
-                                deadline: deadline)
+                                deadline: deadline, idleTimeout: idle)
         }
     }
 
@@ -85,7 +87,10 @@ public final class RPCServer: Sendable {
                 body = try await request.collectBody(upTo: maxBody)
             } catch {
                 let e = RPCError.invalidRequest("error reading request body: http: request body too large")
-                return Self.json(400, RPCDispatcher.envelope(id: nil, error: e))
+                // The rest of the body is not read: the connection closes after this answer.
+                var response = Self.json(400, RPCDispatcher.envelope(id: nil, error: e))
+                response.headers[.connection] = "close"
+                return response
             }
             if body.readableBytes == 0 {
                 return Self.html(dispatcher.endpointList(host: request.head.authority ?? ""))

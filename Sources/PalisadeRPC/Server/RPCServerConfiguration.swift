@@ -26,6 +26,10 @@ public struct RPCServerConfiguration: Sendable, Hashable {
     /// Seconds a new connection has to send its first request head before it is closed (CometBFT's
     /// server read timeout is 10 s): silent sockets cannot hold the connection limit.
     public var requestHeadTimeout: Double = 10
+    /// Seconds a kept-alive connection may wait after a response before its next request begins
+    /// (Go's server, under CometBFT, takes its idle timeout from the read timeout: 10 s). Idle
+    /// keep-alive connections would otherwise hold `max_open_connections` for good.
+    public var idleTimeout: Double = 10
 
     public init(host: String = "127.0.0.1", port: Int = 26657, maxBodyBytes: Int = 1_000_000,
                 maxOpenConnections: Int = 900, maxBatch: Int = 10, maxSubscriptionClients: Int = 100,

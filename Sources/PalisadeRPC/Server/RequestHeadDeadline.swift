@@ -2,7 +2,8 @@ import HummingbirdCore
 import Logging
 import NIOCore
 
-/// Every new connection must finish its first request head within `deadline` or be closed.
+/// Every new connection must finish its first request head within `deadline`, and a kept-alive
+/// connection must begin its next request within `idleTimeout` of the last response, or be closed.
 ///
 /// CometBFT's HTTP server has a read timeout; Hummingbird's idle timeout starts only after a
 /// first request. Without this, a client holding `max_open_connections` silent (or one byte at a
@@ -11,11 +12,13 @@ struct RequestHeadDeadline<Inner: ServerChildChannel>: ServerChildChannel {
     typealias Value = Inner.Value
     let inner: Inner
     let deadline: TimeAmount
+    let idleTimeout: TimeAmount
 
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
-        let deadline = self.deadline
+        let (deadline, idleTimeout) = (self.deadline, self.idleTimeout)
         return channel.eventLoop.makeCompletedFuture {
-            try channel.pipeline.syncOperations.addHandler(RequestHeadTimer(deadline: deadline), position: .first)
+            try channel.pipeline.syncOperations.addHandler(RequestHeadTimer(deadline: deadline, idleTimeout: idleTimeout),
+                                                           position: .first)
         }.flatMap { inner.setup(channel: channel, logger: logger) }
     }
 
@@ -24,43 +27,52 @@ struct RequestHeadDeadline<Inner: ServerChildChannel>: ServerChildChannel {
     }
 }
 
-/// Sits before the HTTP decoder, passes every byte through, and watches for the blank line that
-/// ends the first request head; until it sees one, a timer runs that closes the connection.
-final class RequestHeadTimer: ChannelInboundHandler {
+/// Sits before the HTTP codec, passes every byte through both ways, and keeps one timer: until
+/// the first request head has ended (the blank line), `deadline`; after a response has been
+/// written, `idleTimeout` for the next request to begin, re-armed by every further write. While
+/// a request is being answered (`broadcast_tx_commit` may wait) nothing runs, and a connection
+/// upgraded to WebSocket (a `101` response) is left alone: it has its own pings.
+final class RequestHeadTimer: ChannelDuplexHandler {
     typealias InboundIn = ByteBuffer
     typealias InboundOut = ByteBuffer
+    typealias OutboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    private enum Phase { case awaitingHead, answering, upgraded }
 
     private let deadline: TimeAmount
+    private let idleTimeout: TimeAmount
     private var timer: Scheduled<Void>?
     /// The last bytes seen, for a "\r\n\r\n" split across reads.
     private var tail: [UInt8] = []
-    private var headSeen = false
+    private var phase = Phase.awaitingHead
 
-    init(deadline: TimeAmount) { self.deadline = deadline }
+    init(deadline: TimeAmount, idleTimeout: TimeAmount) {
+        self.deadline = deadline
+        self.idleTimeout = idleTimeout
+    }
 
     func handlerAdded(context: ChannelHandlerContext) {
-        if context.channel.isActive { start(context) }
+        if context.channel.isActive { arm(context, deadline) }
     }
 
     func channelActive(context: ChannelHandlerContext) {
-        start(context)
+        arm(context, deadline)
         context.fireChannelActive()
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
-        timer?.cancel()
-        timer = nil
+        cancel()
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        if !headSeen {
+        if phase == .awaitingHead {
             let buffer = unwrapInboundIn(data)
             tail.append(contentsOf: buffer.readableBytesView)
             if Self.containsHeadEnd(tail) {
-                headSeen = true
+                phase = .answering
                 tail = []
-                timer?.cancel()
-                timer = nil
+                cancel()
             } else if tail.count > 3 {
                 tail.removeFirst(tail.count - 3)
             }
@@ -68,13 +80,37 @@ final class RequestHeadTimer: ChannelInboundHandler {
         context.fireChannelRead(data)
     }
 
-    private func start(_ context: ChannelHandlerContext) {
-        guard timer == nil, !headSeen else { return }
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        if phase != .upgraded {
+            let buffer = unwrapOutboundIn(data)
+            if phase == .answering, buffer.readableBytesView.starts(with: Self.switchingProtocols) {
+                phase = .upgraded
+                cancel()
+            } else {
+                // A response (or a piece of one) went out: the next request has `idleTimeout`
+                // from the last byte written.
+                phase = .awaitingHead
+                tail = []
+                arm(context, idleTimeout)
+            }
+        }
+        context.write(data, promise: promise)
+    }
+
+    private static let switchingProtocols = Array("HTTP/1.1 101".utf8)
+
+    private func arm(_ context: ChannelHandlerContext, _ delay: TimeAmount) {
+        cancel()
         let loop = context.eventLoop.assumeIsolated()
-        timer = loop.scheduleTask(in: deadline) { [weak self] in
-            guard let self, !self.headSeen else { return }
+        timer = loop.scheduleTask(in: delay) { [weak self] in
+            guard let self, self.phase == .awaitingHead else { return }
             context.close(promise: nil)
         }
+    }
+
+    private func cancel() {
+        timer?.cancel()
+        timer = nil
     }
 
     static func containsHeadEnd(_ bytes: [UInt8]) -> Bool {

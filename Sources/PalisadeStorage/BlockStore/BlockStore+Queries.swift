@@ -22,8 +22,14 @@ extension BlockStore {
 
     public func block(at height: Int64) throws(BlockStoreError) -> Block? {
         let operation = "read block at height \(height)"
-        guard let bytes = try blob(operation, sql: "SELECT block FROM blocks WHERE height = ?", height) else { return nil }
+        guard let bytes = try blockBytes(at: height) else { return nil }
         return try decode(operation) { () throws(PalisadeTypes.DecodingError) in try Block(protobuf: bytes) }
+    }
+
+    /// Block `height` as stored: its protobuf encoding, the bytes `block(at:)` decodes. Block
+    /// sync serves these as they are instead of decoding and encoding the block again.
+    public func blockBytes(at height: Int64) throws(BlockStoreError) -> Bytes? {
+        try blob("read block at height \(height)", sql: "SELECT block FROM blocks WHERE height = ?", height)
     }
 
     /// The block whose header hash is `hash`.
@@ -155,9 +161,11 @@ extension BlockStore {
         return try decode(operation) { () throws(PalisadeTypes.DecodingError) in try Commit(protobuf: bytes) }
     }
 
+    /// Each reader connection compiles a lookup once and keeps it: serving block sync runs the
+    /// same few per height.
     private func blob(_ operation: String, sql: String, _ key: some DatabaseValueConvertible & Sendable)
         throws(BlockStoreError) -> Bytes? {
-        try read(operation) { db in try Data.fetchOne(db, sql: sql, arguments: [key]).map { Bytes($0) } }
+        try read(operation) { db in try Data.fetchOne(db.cachedStatement(sql: sql), arguments: [key]).map { Bytes($0) } }
     }
 
     private func decode<T>(_ operation: String,
