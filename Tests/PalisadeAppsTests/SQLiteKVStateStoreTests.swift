@@ -82,6 +82,77 @@ import Testing
         #expect(try await disk.block(["k5=after"]).appHash == twin.block(["k5=after"]).appHash)
     }
 
+    /// Replaced nodes are listed in `kv_stale` and deleted at the next prune height, not by the
+    /// block that replaced them; a restart in between resumes with the same app hash and prunes
+    /// what the earlier run listed. After a prune the file holds exactly the live tree's nodes:
+    /// the same keys as an in-memory store, which deletes at once.
+    @Test func staleNodesArePrunedInBatchesAcrossARestart() async throws {
+        let dir = try TemporaryDirectory()
+        let path = dir.path("kv.db")
+        let memory = InMemoryKVStateStore()
+        var twin = Driver(KVStoreApplication(store: memory))
+        let blocks = (0..<8).map { round in (0..<40).map { "k\(($0 * 7 + round * 13) % 100)=v\(round)" } }
+        do {
+            var disk = Driver(try await KVStoreApplication.restore(from: SQLiteKVStateStore(path: path, pruneInterval: 4)))
+            for block in blocks.prefix(6) {
+                #expect(try await disk.block(block).appHash == twin.block(block).appHash)
+            }
+        }
+        // Height 6: pruned at 4, two blocks' stale nodes listed and still stored.
+        #expect(try Self.count("kv_stale", path) > 0)
+        #expect(try Self.nodeKeys(path).isSuperset(of: memory.contents.nodes.keys))
+        #expect(try Self.nodeKeys(path).count == memory.contents.nodes.count + Self.count("kv_stale", path))
+        let reopened = try await KVStoreApplication.restore(from: SQLiteKVStateStore(path: path, pruneInterval: 4))
+        #expect(await reopened.head == twin.app.head)
+        var disk = Driver(reopened)
+        disk.height = 6
+        for block in blocks.suffix(2) {
+            #expect(try await disk.block(block).appHash == twin.block(block).appHash)
+        }
+        #expect(try Self.count("kv_stale", path) == 0)
+        #expect(try Self.nodeKeys(path) == Set(memory.contents.nodes.keys))
+        let appHash = await disk.app.appHash
+        for key in ["k0", "k99", "absent"] {
+            let answer = try await KVStoreProofTests.query(disk.app, key)
+            #expect(KVStoreProof.verify(appHash: appHash, key: Array(key.utf8),
+                                        value: answer.log == "exists" ? answer.value : nil, proofOps: answer.proofOps))
+        }
+    }
+
+    /// InitChain committed again at height 0 (a crash before the first block) with another set,
+    /// then the first again: a node written at height 0, replaced, and written again under the
+    /// same key must not be pruned later as stale.
+    @Test func repeatedInitChainKeepsItsNodesThroughAPrune() async throws {
+        let dir = try TemporaryDirectory()
+        let path = dir.path("kv.db")
+        let memory = InMemoryKVStateStore()
+        let twin = KVStoreApplication(store: memory)
+        let disk = try await KVStoreApplication.restore(from: SQLiteKVStateStore(path: path, pruneInterval: 2))
+        for set in [[v1], [v2], [v1]] {
+            let request = InitChainRequest(time: Timestamp(seconds: 1), chainID: "c",
+                                           validators: set.map { ValidatorUpdate(publicKey: $0, power: 10) })
+            #expect(try await disk.initChain(request).appHash == twin.initChain(request).appHash)
+        }
+        var d = Driver(disk)
+        var t = Driver(twin)
+        for block in [["a=1"], ["b=2"], ["c=3"]] {
+            #expect(try await d.block(block).appHash == t.block(block).appHash)
+        }
+        #expect(try Self.nodeKeys(path).isSuperset(of: memory.contents.nodes.keys))
+    }
+
+    static func count(_ table: String, _ path: String) throws -> Int {
+        try DatabaseQueue(path: path).read { try Int.fetchOne($0, sql: "SELECT count(*) FROM \(table)") ?? 0 }
+    }
+
+    static func nodeKeys(_ path: String) throws -> Set<SMTNodeKey> {
+        try DatabaseQueue(path: path).read { db in
+            Set(try Row.fetchAll(db, sql: "SELECT version, hash FROM kv_nodes").map { row in
+                SMTNodeKey(version: row[0], hash: Bytes(row[1] as Data))
+            })
+        }
+    }
+
     /// A file from before the tree (schema kvstore-v1: rows only) gets its tree built when it is
     /// opened, with the root a fresh app reaches from the same contents.
     @Test func fileWithoutTreeIsUpgraded() async throws {

@@ -21,20 +21,21 @@ import Testing
     func rootMatchesReferenceForRandomSetsAndDeletes(seed: UInt64) throws {
         var random = SplitMix64(state: seed)
         let store = DictionaryNodes()
-        var root = Self.zero
+        var root = SMTNodeKey.empty
         var model: [Bytes: Bytes] = [:]
-        for _ in 0..<12 {
+        for version in 1...12 as ClosedRange<Int64> {
             var batch: [Bytes: Bytes?] = [:]
             for _ in 0..<Int.random(in: 1...16, using: &random) {
                 let path = Self.universe[Int.random(in: 0..<Self.universe.count, using: &random)]
                 batch[path] = Bool.random(using: &random) ? nil : SHA256Hash.digest([UInt8.random(in: 0...3, using: &random)])
             }
             let update = try SparseMerkleTree.update(
-                root: root, changes: batch.map { SMTChange(path: $0.key, valueHash: $0.value) }, reader: store)
+                root: root, version: version, changes: batch.map { SMTChange(path: $0.key, valueHash: $0.value) }, reader: store)
             store.apply(update)
             root = update.root
             for (path, value) in batch { model[path] = value }
-            #expect(root == Self.referenceRoot(model.map { ($0.key, $0.value) }), "seed \(seed)")
+            #expect(root.hash == Self.referenceRoot(model.map { ($0.key, $0.value) }), "seed \(seed)")
+            #expect(update.created.keys.allSatisfy { $0.version == version }, "seed \(seed)")
             // Exactly the new tree's nodes are stored: none it lost remain, none it needs are gone.
             #expect(store.nodes.count == Self.referenceNodeCount(model.map { ($0.key, $0.value) }), "seed \(seed)")
         }
@@ -42,21 +43,21 @@ import Testing
 
     @Test func sameLeavesInAnyOrderGiveOneRoot() throws {
         let leaves = Self.universe.map { SMTChange(path: $0, valueHash: SHA256Hash.digest($0)) }
-        let all = try SparseMerkleTree.update(root: Self.zero, changes: leaves, reader: DictionaryNodes())
+        let all = try SparseMerkleTree.update(root: .empty, version: 1, changes: leaves, reader: DictionaryNodes())
         let store = DictionaryNodes()
-        var root = Self.zero
-        for change in leaves.reversed() {
-            let update = try SparseMerkleTree.update(root: root, changes: [change], reader: store)
+        var root = SMTNodeKey.empty
+        for (version, change) in zip(1..., leaves.reversed()) {
+            let update = try SparseMerkleTree.update(root: root, version: Int64(version), changes: [change], reader: store)
             store.apply(update)
             root = update.root
         }
-        #expect(root == all.root)
+        #expect(root.hash == all.root.hash)
     }
 
     @Test func duplicatePathsInOneBatchAreRefused() {
         let change = SMTChange(path: Self.universe[0], valueHash: Self.zero)
         #expect(throws: SMTError.duplicatePath(Self.universe[0])) {
-            try SparseMerkleTree.update(root: Self.zero, changes: [change, change], reader: DictionaryNodes())
+            try SparseMerkleTree.update(root: .empty, version: 1, changes: [change, change], reader: DictionaryNodes())
         }
     }
 
@@ -64,22 +65,23 @@ import Testing
         let present = Array(Self.universe.prefix(30))
         let store = DictionaryNodes()
         let update = try SparseMerkleTree.update(
-            root: Self.zero, changes: present.map { SMTChange(path: $0, valueHash: SHA256Hash.digest($0)) }, reader: store)
+            root: .empty, version: 1, changes: present.map { SMTChange(path: $0, valueHash: SHA256Hash.digest($0)) }, reader: store)
         store.apply(update)
+        let root = update.root.hash
         for path in Self.universe + [Bytes(repeating: 0xFF, count: 32)] {
             let proof = try SparseMerkleTree.prove(path: path, root: update.root, reader: store)
             let value = present.contains(path) ? SHA256Hash.digest(path) : nil
-            #expect(proof.verify(root: update.root, path: path, valueHash: value))
+            #expect(proof.verify(root: root, path: path, valueHash: value))
             #expect(SMTProof(bytes: proof.bytes) == proof)
             // The opposite claim fails, and so does any other value or root.
-            #expect(!proof.verify(root: update.root, path: path, valueHash: value == nil ? SHA256Hash.digest(path) : nil))
-            #expect(!proof.verify(root: update.root, path: path, valueHash: Self.zero))
-            #expect(!proof.verify(root: Self.flip(update.root, at: 31), path: path, valueHash: value))
+            #expect(!proof.verify(root: root, path: path, valueHash: value == nil ? SHA256Hash.digest(path) : nil))
+            #expect(!proof.verify(root: root, path: path, valueHash: Self.zero))
+            #expect(!proof.verify(root: Self.flip(root, at: 31), path: path, valueHash: value))
         }
     }
 
     @Test func emptyTreeProvesAbsenceOnly() throws {
-        let proof = try SparseMerkleTree.prove(path: Self.universe[0], root: Self.zero, reader: DictionaryNodes())
+        let proof = try SparseMerkleTree.prove(path: Self.universe[0], root: .empty, reader: DictionaryNodes())
         #expect(proof == SMTProof(terminal: .empty, siblings: []))
         #expect(proof.verify(root: Self.zero, path: Self.universe[0], valueHash: nil))
         #expect(!proof.verify(root: Self.zero, path: Self.universe[0], valueHash: Self.zero))
@@ -89,7 +91,7 @@ import Testing
     @Test func proofDecodingRejectsMalformedBytes() throws {
         let store = DictionaryNodes()
         let update = try SparseMerkleTree.update(
-            root: Self.zero, changes: Self.universe.map { SMTChange(path: $0, valueHash: $0) }, reader: store)
+            root: .empty, version: 1, changes: Self.universe.map { SMTChange(path: $0, valueHash: $0) }, reader: store)
         store.apply(update)
         let bytes = try SparseMerkleTree.prove(path: Self.universe[41], root: update.root, reader: store).bytes
         #expect(SMTProof(bytes: bytes) != nil)
@@ -134,16 +136,16 @@ import Testing
 
 /// A node store in a dictionary, applying updates as a store's commit would.
 final class DictionaryNodes: SMTNodeReader {
-    var nodes: [Bytes: Bytes] = [:]
+    var nodes: [SMTNodeKey: Bytes] = [:]
 
-    func node(_ hash: Bytes) throws -> SMTNode {
-        guard let body = nodes[hash], let node = SMTNode(body: body) else { throw SMTError.missingNode(hash: hash) }
+    func node(_ key: SMTNodeKey) throws -> SMTNode {
+        guard let body = nodes[key], let node = SMTNode(body: body) else { throw SMTError.missingNode(hash: key.hash) }
         return node
     }
 
     /// Inserts before it deletes: `stale` and `created` must be disjoint, so order cannot matter.
     func apply(_ update: SMTUpdate) {
-        for (hash, node) in update.created { nodes[hash] = node.body }
-        for hash in update.stale { nodes.removeValue(forKey: hash) }
+        for (key, node) in update.created { nodes[key] = node.body }
+        for key in update.stale { nodes.removeValue(forKey: key) }
     }
 }

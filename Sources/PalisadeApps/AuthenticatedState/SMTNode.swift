@@ -1,18 +1,23 @@
 import PalisadeABCI
 
-/// One stored node of a `SparseMerkleTree`. Its encoding (`body`) is the preimage of its hash,
-/// so a store needs nothing else to serve proofs, and a node read back can be checked against
-/// the hash it was asked for.
+/// One stored node of a `SparseMerkleTree`. Its hash covers only the hash preimage (`prefix ‖
+/// 32 bytes ‖ 32 bytes`); an inner node also names where its children are stored, which is not
+/// hashed, so the app hash does not depend on when each node was written.
 public enum SMTNode: Sendable, Hashable {
     case leaf(path: Bytes, valueHash: Bytes)
-    case inner(left: Bytes, right: Bytes)
+    case inner(left: SMTNodeKey, right: SMTNodeKey)
 
-    /// `prefix ‖ 32 bytes ‖ 32 bytes`.
-    public static let bodySize = 1 + 2 * SparseMerkleTree.hashSize
+    /// `prefix ‖ 32 bytes ‖ 32 bytes`, what the hash is taken over.
+    public static let preimageSize = 1 + 2 * SparseMerkleTree.hashSize
+    /// An inner node's stored encoding adds its children's versions (8 bytes each, big-endian).
+    public static let innerBodySize = preimageSize + 16
 
+    /// The stored encoding: the preimage, then for an inner node the children's versions. A store
+    /// needs nothing else to serve updates and proofs, and a node read back can be checked
+    /// against the hash it was asked for.
     public var body: Bytes {
         var out = Bytes()
-        out.reserveCapacity(Self.bodySize)
+        out.reserveCapacity(Self.innerBodySize)
         switch self {
         case .leaf(let path, let valueHash):
             out.append(SparseMerkleTree.leafPrefix)
@@ -20,8 +25,10 @@ public enum SMTNode: Sendable, Hashable {
             out += valueHash
         case .inner(let left, let right):
             out.append(SparseMerkleTree.innerPrefix)
-            out += left
-            out += right
+            out += left.hash
+            out += right.hash
+            Self.appendVersion(left.version, to: &out)
+            Self.appendVersion(right.version, to: &out)
         }
         return out
     }
@@ -29,19 +36,25 @@ public enum SMTNode: Sendable, Hashable {
     public var hash: Bytes {
         switch self {
         case .leaf(let path, let valueHash): SparseMerkleTree.leafHash(path: path, valueHash: valueHash)
-        case .inner(let left, let right): SparseMerkleTree.innerHash(left: left, right: right)
+        case .inner(let left, let right): SparseMerkleTree.innerHash(left: left.hash, right: right.hash)
         }
     }
 
-    /// Decodes a stored body; nil when it is not 65 bytes with a known prefix (a corrupt store).
+    /// Decodes a stored body; nil when it is not a 65-byte leaf or an 81-byte inner node (a
+    /// corrupt store).
     public init?(body: Bytes) {
-        guard body.count == Self.bodySize else { return nil }
-        let first = Array(body[1...SparseMerkleTree.hashSize])
-        let second = Array(body[(SparseMerkleTree.hashSize + 1)...])
+        let size = SparseMerkleTree.hashSize
+        guard body.count >= Self.preimageSize else { return nil }
+        let first = Array(body[1...size])
+        let second = Array(body[(size + 1)..<Self.preimageSize])
         switch body[0] {
-        case SparseMerkleTree.leafPrefix: self = .leaf(path: first, valueHash: second)
-        case SparseMerkleTree.innerPrefix: self = .inner(left: first, right: second)
-        default: return nil
+        case SparseMerkleTree.leafPrefix where body.count == Self.preimageSize:
+            self = .leaf(path: first, valueHash: second)
+        case SparseMerkleTree.innerPrefix where body.count == Self.innerBodySize:
+            self = .inner(left: SMTNodeKey(version: Self.version(body, at: Self.preimageSize), hash: first),
+                          right: SMTNodeKey(version: Self.version(body, at: Self.preimageSize + 8), hash: second))
+        default:
+            return nil
         }
     }
 
@@ -49,13 +62,25 @@ public enum SMTNode: Sendable, Hashable {
         if case .leaf = self { return true }
         return false
     }
+
+    private static func appendVersion(_ version: Int64, to out: inout Bytes) {
+        for shift in stride(from: 56, through: 0, by: -8) {
+            out.append(UInt8(truncatingIfNeeded: UInt64(bitPattern: version) >> UInt64(shift)))
+        }
+    }
+
+    private static func version(_ body: Bytes, at offset: Int) -> Int64 {
+        var value: UInt64 = 0
+        for index in offset..<(offset + 8) { value = value << 8 | UInt64(body[index]) }
+        return Int64(bitPattern: value)
+    }
 }
 
 /// Where an update or a proof reads the committed tree's nodes from.
 public protocol SMTNodeReader {
-    /// The node whose hash is `hash`; throws `SMTError.missingNode` (or the store's own error)
+    /// The node stored under `key`; throws `SMTError.missingNode` (or the store's own error)
     /// when the store does not have it, which means the store is corrupt.
-    func node(_ hash: Bytes) throws -> SMTNode
+    func node(_ key: SMTNodeKey) throws -> SMTNode
 }
 
 public enum SMTError: Error, Sendable, Hashable, CustomStringConvertible {

@@ -13,47 +13,48 @@ final class SMTNodeCache: SMTNodeReader {
     static let defaultCapacity = 50_000
 
     private let capacity: Int
-    private let load: (Bytes) throws -> Bytes?
-    private var recent: [Bytes: SMTNode] = [:]
-    private var older: [Bytes: SMTNode] = [:]
+    private let load: (SMTNodeKey) throws -> Bytes?
+    private var recent: [SMTNodeKey: SMTNode] = [:]
+    private var older: [SMTNodeKey: SMTNode] = [:]
 
-    /// `load` returns a stored node's body by hash, nil when the store does not have it.
-    init(capacity: Int = defaultCapacity, load: @escaping (Bytes) throws -> Bytes?) {
+    /// `load` returns a stored node's body by key, nil when the store does not have it.
+    init(capacity: Int = defaultCapacity, load: @escaping (SMTNodeKey) throws -> Bytes?) {
         self.capacity = max(1, capacity)
         self.load = load
     }
 
     var count: Int { recent.count + older.count }
 
-    func node(_ hash: Bytes) throws -> SMTNode {
-        if let node = recent[hash] { return node }
-        if let node = older.removeValue(forKey: hash) {
-            insert(hash, node)
+    func node(_ key: SMTNodeKey) throws -> SMTNode {
+        if let node = recent[key] { return node }
+        if let node = older.removeValue(forKey: key) {
+            insert(key, node)
             return node
         }
-        guard let body = try load(hash) else { throw SMTError.missingNode(hash: hash) }
+        guard let body = try load(key) else { throw SMTError.missingNode(hash: key.hash) }
         // A body that does not hash to its key is a corrupt row: refuse it rather than build on it.
-        guard let node = SMTNode(body: body), node.hash == hash else { throw SMTError.corruptNode(hash: hash) }
-        insert(hash, node)
+        guard let node = SMTNode(body: body), node.hash == key.hash else { throw SMTError.corruptNode(hash: key.hash) }
+        insert(key, node)
         return node
     }
 
     /// After a commit: the new nodes are what the next block reads first; stale ones are gone
-    /// from the store and must not be served from here either.
+    /// from the tree (the store drops them later, `SQLiteKVStateStore.prune`) and are not
+    /// served from here either.
     func apply(_ update: SMTUpdate) {
-        for hash in update.stale {
-            recent.removeValue(forKey: hash)
-            older.removeValue(forKey: hash)
+        for key in update.stale {
+            recent.removeValue(forKey: key)
+            older.removeValue(forKey: key)
         }
-        for (hash, node) in update.created { insert(hash, node) }
+        for (key, node) in update.created { insert(key, node) }
     }
 
-    private func insert(_ hash: Bytes, _ node: SMTNode) {
+    private func insert(_ key: SMTNodeKey, _ node: SMTNode) {
         if recent.count >= capacity {
             older = recent
             recent = [:]
             recent.reserveCapacity(capacity)
         }
-        recent[hash] = node
+        recent[key] = node
     }
 }

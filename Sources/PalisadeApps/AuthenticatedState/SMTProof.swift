@@ -118,19 +118,20 @@ extension SMTProof {
 }
 
 extension SparseMerkleTree {
-    /// The proof for `path` in the tree whose root is `root`: reads one node per level.
-    public static func prove(path: Bytes, root: Bytes, reader: some SMTNodeReader) throws -> SMTProof {
+    /// The proof for `path` in the tree whose root is stored under `root`: reads one node per
+    /// level.
+    public static func prove(path: Bytes, root: SMTNodeKey, reader: some SMTNodeReader) throws -> SMTProof {
         var siblings: [Bytes] = []
-        var hash = root
-        while hash != emptyHash {
-            switch try reader.node(hash) {
+        var key = root
+        while !key.isEmpty {
+            switch try reader.node(key) {
             case .leaf(let leafPath, let valueHash):
                 return SMTProof(terminal: .leaf(path: leafPath, valueHash: valueHash), siblings: siblings)
             case .inner(let left, let right):
                 guard siblings.count < depthLimit else { throw SMTError.tooDeep }
                 let goesLeft = bit(path, siblings.count) == 0
-                siblings.append(goesLeft ? right : left)
-                hash = goesLeft ? left : right
+                siblings.append(goesLeft ? right.hash : left.hash)
+                key = goesLeft ? left : right
             }
         }
         return SMTProof(terminal: .empty, siblings: siblings)

@@ -30,11 +30,15 @@ import PalisadeABCI
 /// namespace byte with the key into the path (`KVTreeLayout`), so pairs and validators share one
 /// tree without colliding.
 ///
-/// **Storage.** Nodes are content-addressed: a store maps a node's hash to its encoding. Within
-/// one tree a hash occurs once (a leaf's encoding names its full path; an inner node's hash fixes
-/// its leaves and depth), so the nodes an update replaces can be deleted when it commits: only
-/// the latest root stays readable. Which table holds the nodes, and what else goes with them, is
-/// the app's (`SQLiteKVStateStore`).
+/// **Storage.** A store maps a node's key, (version, hash), to its encoding; an inner node's
+/// encoding names its children's keys, and the version is the height of the block that wrote the
+/// node. Versions are not hashed: the root depends on the leaves only. Within one tree a hash
+/// occurs once (a leaf's encoding names its full path; an inner node's hash fixes its leaves and
+/// depth). An update writes its new nodes under its own version and reports the old ones the
+/// new tree lost; only the latest root is read, so those may be deleted at once or later.
+/// Because a block's nodes share their version, a store ordered by key appends them instead of
+/// scattering them; which table holds them, and when the stale ones go, is the app's
+/// (`SQLiteKVStateStore` says why it prunes in batches).
 public enum SparseMerkleTree {
     /// Path and hash width in bytes; a path has `depthLimit` bits.
     public static let hashSize = 32

@@ -10,7 +10,7 @@ public final class InMemoryKVStateStore: KVStateStore {
         public var head: KVHead?
         public var pairs: [Bytes: Bytes] = [:]
         public var validators: [Ed25519PublicKey: Int64] = [:]
-        public var nodes: [Bytes: Bytes] = [:]
+        public var nodes: [SMTNodeKey: Bytes] = [:]
 
         public init(head: KVHead? = nil) { self.head = head }
     }
@@ -27,7 +27,7 @@ public final class InMemoryKVStateStore: KVStateStore {
 
     public func value(forKey key: Bytes) -> Bytes? { state.withLock { $0.pairs[key] } }
 
-    public func node(_ hash: Bytes) -> Bytes? { state.withLock { $0.nodes[hash] } }
+    public func node(_ key: SMTNodeKey) -> Bytes? { state.withLock { $0.nodes[key] } }
 
     public func commit(_ batch: KVCommitBatch) {
         state.withLock { contents in
@@ -36,8 +36,8 @@ public final class InMemoryKVStateStore: KVStateStore {
             for (key, power) in batch.validators {
                 contents.validators[key] = power == 0 ? nil : power
             }
-            for hash in batch.tree.stale { contents.nodes.removeValue(forKey: hash) }
-            for (hash, node) in batch.tree.created { contents.nodes[hash] = node.body }
+            for key in batch.tree.stale { contents.nodes.removeValue(forKey: key) }
+            for (key, node) in batch.tree.created { contents.nodes[key] = node.body }
         }
     }
 }

@@ -26,14 +26,14 @@ struct KVBlockWrites {
 
     /// The tree update and rows that take the committed state (`root`, `committedValidators`)
     /// to this one at `height`: one leaf change per pair set and per validator whose power moved.
-    func batch(height: Int64, root: Bytes, committedValidators: [Ed25519PublicKey: Int64],
+    func batch(height: Int64, root: SMTNodeKey, committedValidators: [Ed25519PublicKey: Int64],
                nodes: some SMTNodeReader) throws -> KVCommitBatch {
         var changedValidators: [Ed25519PublicKey: Int64] = [:]
         for (key, power) in validators where committedValidators[key] != power { changedValidators[key] = power }
         for key in committedValidators.keys where validators[key] == nil { changedValidators[key] = 0 }
         var changes = pairs.map { KVTreeLayout.change(key: $0.key, value: $0.value) }
         changes += changedValidators.map { KVTreeLayout.change(validator: $0.key, power: $0.value) }
-        let tree = try SparseMerkleTree.update(root: root, changes: changes, reader: nodes)
+        let tree = try SparseMerkleTree.update(root: root, version: height, changes: changes, reader: nodes)
         return KVCommitBatch(head: KVHead(height: height, size: size, root: tree.root), pairs: pairs,
                              validators: changedValidators, tree: tree)
     }

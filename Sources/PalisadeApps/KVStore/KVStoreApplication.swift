@@ -33,7 +33,7 @@ public actor KVStoreApplication: Application {
         self.store = store
         self.head = head
         self.validators = validators
-        nodes = SMTNodeCache { hash in try store.node(hash) }
+        nodes = SMTNodeCache { key in try store.node(key) }
     }
 
     /// An app resumed from the store's last committed state (or empty, for a fresh store).
@@ -42,7 +42,7 @@ public actor KVStoreApplication: Application {
     }
 
     /// The app hash of the committed state.
-    public var appHash: Bytes { head.root }
+    public var appHash: Bytes { head.appHash }
 
     /// A committed pair, read from the store.
     public func value(forKey key: Bytes) throws -> Bytes? {
@@ -51,7 +51,7 @@ public actor KVStoreApplication: Application {
 
     public func info(_ request: InfoRequest) async throws -> InfoResponse {
         InfoResponse(data: "{\"size\":\(head.size)}", appVersion: Self.appVersion,
-                     lastBlockHeight: head.height, lastBlockAppHash: head.height == 0 ? [] : head.root)
+                     lastBlockHeight: head.height, lastBlockAppHash: head.height == 0 ? [] : head.appHash)
     }
 
     /// Records the genesis validators and commits them at height 0 (a repeated InitChain, after
@@ -61,7 +61,7 @@ public actor KVStoreApplication: Application {
         for update in request.validators { _ = writes.apply(update) }
         let batch = try writes.batch(height: head.height, root: head.root, committedValidators: validators, nodes: nodes)
         try save(batch, validators: writes.validators)
-        return InitChainResponse(appHash: head.root)
+        return InitChainResponse(appHash: head.appHash)
     }
 
     /// Format only, as CometBFT's kvstore: any well-formed transaction is admitted.
@@ -107,7 +107,7 @@ public actor KVStoreApplication: Application {
         }
         let batch = try writes.batch(height: request.height, root: head.root, committedValidators: validators, nodes: nodes)
         pending = (batch, writes.validators)
-        return FinalizeBlockResponse(txResults: results, validatorUpdates: updates.list, appHash: batch.head.root)
+        return FinalizeBlockResponse(txResults: results, validatorUpdates: updates.list, appHash: batch.head.appHash)
     }
 
     /// Writes the last finalized block to the store, then makes it the committed state.
