@@ -27,8 +27,8 @@ public enum SMTNode: Sendable, Hashable {
             out.append(SparseMerkleTree.innerPrefix)
             out += left.hash
             out += right.hash
-            Self.appendVersion(left.version, to: &out)
-            Self.appendVersion(right.version, to: &out)
+            SMTNodeKey.appendVersion(left.version, to: &out)
+            SMTNodeKey.appendVersion(right.version, to: &out)
         }
         return out
     }
@@ -51,8 +51,8 @@ public enum SMTNode: Sendable, Hashable {
         case SparseMerkleTree.leafPrefix where body.count == Self.preimageSize:
             self = .leaf(path: first, valueHash: second)
         case SparseMerkleTree.innerPrefix where body.count == Self.innerBodySize:
-            self = .inner(left: SMTNodeKey(version: Self.version(body, at: Self.preimageSize), hash: first),
-                          right: SMTNodeKey(version: Self.version(body, at: Self.preimageSize + 8), hash: second))
+            self = .inner(left: SMTNodeKey(version: SMTNodeKey.version(body, at: Self.preimageSize), hash: first),
+                          right: SMTNodeKey(version: SMTNodeKey.version(body, at: Self.preimageSize + 8), hash: second))
         default:
             return nil
         }
@@ -61,18 +61,6 @@ public enum SMTNode: Sendable, Hashable {
     var isLeaf: Bool {
         if case .leaf = self { return true }
         return false
-    }
-
-    private static func appendVersion(_ version: Int64, to out: inout Bytes) {
-        for shift in stride(from: 56, through: 0, by: -8) {
-            out.append(UInt8(truncatingIfNeeded: UInt64(bitPattern: version) >> UInt64(shift)))
-        }
-    }
-
-    private static func version(_ body: Bytes, at offset: Int) -> Int64 {
-        var value: UInt64 = 0
-        for index in offset..<(offset + 8) { value = value << 8 | UInt64(body[index]) }
-        return Int64(bitPattern: value)
     }
 }
 

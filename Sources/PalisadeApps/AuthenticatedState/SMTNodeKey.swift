@@ -33,4 +33,18 @@ public struct SMTNodeKey: Sendable, Hashable, Comparable {
     public static func < (a: SMTNodeKey, b: SMTNodeKey) -> Bool {
         a.version != b.version ? a.version < b.version : a.hash.lexicographicallyPrecedes(b.hash)
     }
+
+    /// A version as stored encodings write it: 8 bytes, big-endian.
+    static func appendVersion(_ version: Int64, to out: inout Bytes) {
+        for shift in stride(from: 56, through: 0, by: -8) {
+            out.append(UInt8(truncatingIfNeeded: UInt64(bitPattern: version) >> UInt64(shift)))
+        }
+    }
+
+    /// The version written at `offset` of `bytes`, which must hold 8 bytes there.
+    static func version(_ bytes: Bytes, at offset: Int) -> Int64 {
+        var value: UInt64 = 0
+        for index in offset..<(offset + 8) { value = value << 8 | UInt64(bytes[index]) }
+        return Int64(bitPattern: value)
+    }
 }

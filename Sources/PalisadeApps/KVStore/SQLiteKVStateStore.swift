@@ -7,8 +7,8 @@ import PalisadeABCI
 ///
 /// Tables: `kv_meta` (one row: height, size, where the tree's root is), `kv_pairs` (key → value,
 /// what queries read), `kv_validators` (pub_key → power), `kv_nodes` ((version, hash) → node
-/// encoding, see `SMTNode`) and `kv_stale` (nodes the tree no longer contains, by the height that
-/// replaced them). `commit` writes a block's rows, its new nodes and the list of nodes it replaced
+/// encoding, see `SMTNode`) and `kv_stale` (one row per height: the keys of the nodes it replaced,
+/// each `version (8, big-endian) ‖ hash (32)`, concatenated). `commit` writes a block's rows, its new nodes and the list of nodes it replaced
 /// in one transaction: either the whole block is on disk or none of it is, and the transaction's
 /// commit is the fsync (WAL, `synchronous = FULL`).
 ///
@@ -19,9 +19,10 @@ import PalisadeABCI
 /// (1.47 s a block, against 0.1 s at 10,000 keys). Keyed by the height that wrote them, a block's
 /// new nodes sort after every existing row: inserted in key order they fill fresh pages at the
 /// end of the table, a few hundred pages whatever n is. The replaced nodes are not deleted by
-/// that block (each delete would dirty a random page again) but listed in `kv_stale`, also in
-/// key order at the table's end; every `pruneInterval` heights one transaction deletes all listed
-/// nodes in key order, so the deletes that fall on one page rewrite it once. Only the latest tree
+/// that block (each delete would dirty a random page again) but listed in one `kv_stale` row
+/// appended at the table's end; every `pruneInterval` heights one transaction deletes all listed
+/// nodes in key order, so the deletes that fall on one page rewrite it once. The lists are read
+/// into memory only for a prune: at most `pruneInterval` blocks' changes, never the state. Only the latest tree
 /// is read, so a stale node is never needed again; between prunes the file holds at most
 /// `pruneInterval` blocks' worth of them.
 public final class SQLiteKVStateStore: KVStateStore {
@@ -64,8 +65,7 @@ public final class SQLiteKVStateStore: KVStateStore {
                 ALTER TABLE kv_meta ADD COLUMN root_version INTEGER;
                 CREATE TABLE kv_nodes (version INTEGER NOT NULL, hash BLOB NOT NULL, body BLOB NOT NULL,
                                        PRIMARY KEY (version, hash)) WITHOUT ROWID;
-                CREATE TABLE kv_stale (stale_since INTEGER NOT NULL, version INTEGER NOT NULL, hash BLOB NOT NULL,
-                                       PRIMARY KEY (stale_since, version, hash)) WITHOUT ROWID;
+                CREATE TABLE kv_stale (stale_since INTEGER PRIMARY KEY NOT NULL, keys BLOB NOT NULL);
                 """)
             guard let height = try Int64.fetchOne(db, sql: "SELECT height FROM kv_meta WHERE id = 1") else { return }
             var changes: [SMTChange] = []
@@ -142,13 +142,17 @@ public final class SQLiteKVStateStore: KVStateStore {
                 // only height committed twice) may be written again under the same key by the
                 // next InitChain, and a later prune would then delete the live copy: it goes now.
                 let delete = try db.cachedStatement(sql: "DELETE FROM kv_nodes WHERE version = ? AND hash = ?")
-                let list = try db.cachedStatement(sql: "INSERT OR IGNORE INTO kv_stale (stale_since, version, hash) VALUES (?, ?, ?)")
+                var listed = Bytes()
                 for key in batch.tree.stale.sorted() {
                     if key.version >= height {
                         try delete.execute(arguments: [key.version, Data(key.hash)])
                     } else {
-                        try list.execute(arguments: [height, key.version, Data(key.hash)])
+                        StaleList.append(key, to: &listed)
                     }
+                }
+                if !listed.isEmpty {
+                    try db.execute(sql: "INSERT OR REPLACE INTO kv_stale (stale_since, keys) VALUES (?, ?)",
+                                   arguments: [height, Data(listed)])
                 }
                 try Self.insert(batch.tree.created, db)
             }
@@ -159,10 +163,16 @@ public final class SQLiteKVStateStore: KVStateStore {
     /// Deletes every node listed stale at `height` or before, in key order, in one transaction.
     func prune(through height: Int64) throws {
         try database.write { db in
-            try db.execute(sql: """
-                DELETE FROM kv_nodes WHERE (version, hash) IN
-                    (SELECT version, hash FROM kv_stale WHERE stale_since <= ? ORDER BY version, hash)
-                """, arguments: [height])
+            var keys: [SMTNodeKey] = []
+            let lists = try Row.fetchCursor(db, sql: "SELECT keys FROM kv_stale WHERE stale_since <= ?", arguments: [height])
+            while let row = try lists.next() {
+                guard let decoded = StaleList.decode(try row.bytes(atIndex: 0, table: "kv_stale", column: "keys")) else {
+                    throw AppDatabaseError(path: path, reason: "table kv_stale: keys is not a list of 40-byte node keys")
+                }
+                keys += decoded
+            }
+            let delete = try db.cachedStatement(sql: "DELETE FROM kv_nodes WHERE version = ? AND hash = ?")
+            for key in keys.sorted() { try delete.execute(arguments: [key.version, Data(key.hash)]) }
             try db.execute(sql: "DELETE FROM kv_stale WHERE stale_since <= ?", arguments: [height])
         }
     }
@@ -185,6 +195,24 @@ public final class SQLiteKVStateStore: KVStateStore {
             validators[key] = try row.int64(atIndex: 1, table: "kv_validators", column: "power")
         }
         return validators
+    }
+}
+
+/// A `kv_stale` row's node keys: `version (8, big-endian) ‖ hash (32)` each, concatenated.
+enum StaleList {
+    static let entrySize = 8 + SparseMerkleTree.hashSize
+
+    static func append(_ key: SMTNodeKey, to out: inout Bytes) {
+        SMTNodeKey.appendVersion(key.version, to: &out)
+        out += key.hash
+    }
+
+    /// Nil when `bytes` is not a whole number of entries (a corrupt row).
+    static func decode(_ bytes: Bytes) -> [SMTNodeKey]? {
+        guard bytes.count % entrySize == 0 else { return nil }
+        return stride(from: 0, to: bytes.count, by: entrySize).map { start in
+            SMTNodeKey(version: SMTNodeKey.version(bytes, at: start), hash: Array(bytes[(start + 8)..<(start + entrySize)]))
+        }
     }
 }
 
