@@ -229,7 +229,10 @@ let package = Package(
         ),
         .testTarget(
             name: "PalisadeAppsTests",
-            dependencies: ["PalisadeApps", "PalisadeABCI", "PalisadeTypes", "PalisadeCrypto"],
+            dependencies: [
+                "PalisadeApps", "PalisadeABCI", "PalisadeTypes", "PalisadeCrypto",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(

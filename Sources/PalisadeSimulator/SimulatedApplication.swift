@@ -79,7 +79,8 @@ struct SimulatedApplication: Application {
     func commit() async throws -> CommitResponse {
         try pass("Commit")
         let response = try await inner.commit()
-        history.append(await inner.committed)
+        // The simulator's apps run over in-memory stores, whose contents are a value to keep.
+        if let memory = inner.store as? InMemoryKVStateStore { history.append(memory.contents) }
         return response
     }
 
@@ -94,14 +95,15 @@ struct SimulatedCrash: Error, CustomStringConvertible {
     var description: String { "simulated crash before \(call)" }
 }
 
-/// The kvstore states an endpoint's app committed, height by height: where a restarted app
-/// can resume from when the run puts the app behind the store.
+/// The kvstore states an endpoint's app committed, height by height (the whole in-memory store
+/// after each Commit): where a restarted app can resume from when the run puts the app behind
+/// the store.
 final class AppHistory: Sendable {
-    private let states = Mutex<[KVState]>([])
+    private let states = Mutex<[InMemoryKVStateStore.Contents]>([])
 
     /// Keeps the last few: enough to put an app several heights behind, without holding
     /// every height's copy of a growing store.
-    func append(_ state: KVState) {
+    func append(_ state: InMemoryKVStateStore.Contents) {
         states.withLock {
             $0.append(state)
             if $0.count > 8 { $0.removeFirst() }
@@ -109,5 +111,5 @@ final class AppHistory: Sendable {
     }
 
     /// The committed states, oldest first.
-    var all: [KVState] { states.withLock { $0 } }
+    var all: [InMemoryKVStateStore.Contents] { states.withLock { $0 } }
 }

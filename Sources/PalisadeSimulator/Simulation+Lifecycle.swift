@@ -141,8 +141,8 @@ extension Simulation {
         default:
             guard !history.isEmpty else { return node.app }
             let state = history[faultRandom.index(below: history.count)]
-            record("n\(node.endpoint) app rolled back to h=\(state.height)")
-            return KVStoreApplication(state: state)
+            record("n\(node.endpoint) app rolled back to h=\(state.head?.height ?? 0)")
+            return KVStoreApplication(store: InMemoryKVStateStore(state))
         }
     }
 

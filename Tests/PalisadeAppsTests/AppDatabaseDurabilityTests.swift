@@ -8,8 +8,7 @@ import Testing
     @Test func theKVStoreAndStakingDatabasesRunSynchronousFull() async throws {
         let directory = try TemporaryDirectory()
         let kvstore = try SQLiteKVStateStore(path: directory.path("kvstore.db"))
-        let kvstoreDatabase = await kvstore.database
-        #expect(AppDatabase.synchronousLevel(kvstoreDatabase) == AppDatabase.synchronousFull)
+        #expect(AppDatabase.synchronousLevel(kvstore.database) == AppDatabase.synchronousFull)
         let staking = try StakingStore(path: directory.path("staking.db"))
         let stakingDatabase = await staking.database
         #expect(AppDatabase.synchronousLevel(stakingDatabase) == AppDatabase.synchronousFull)

@@ -124,7 +124,7 @@ struct Driver {
         // Same contents reached by a different path: same hash (the hash is over the state).
         var reordered = Driver()
         try await reordered.block(["b=2", "a=4", "c=3", "zz"])
-        #expect(await reordered.app.committed.appHash == hashes[2])
+        #expect(await reordered.app.appHash == hashes[2])
     }
 
     @Test func validatorTxsProduceUpdates() async throws {
@@ -136,7 +136,7 @@ struct Driver {
         let response = try await d.block([String(decoding: add, as: UTF8.self), "k=v"])
         #expect(response.validatorUpdates == [ValidatorUpdate(publicKey: v2, power: 5)])
         #expect(response.txResults.allSatisfy { $0.code == 0 })
-        #expect(await app.committed.validators == [v1: 10, v2: 5])
+        #expect(await app.validators == [v1: 10, v2: 5])
         let power = try await app.query(QueryRequest(data: v2.bytes, path: "/val"))
         #expect(power.value == Array("5".utf8))
 
@@ -183,13 +183,14 @@ struct Driver {
     }
 
     @Test func tenThousandTxBlock() async throws {
-        var d = Driver()
+        let store = InMemoryKVStateStore()
+        var d = Driver(KVStoreApplication(store: store))
         let txs = (0..<10_000).map { "key\($0)=value\($0)" }
         let response = try await d.block(txs)
         #expect(response.txResults.count == 10_000)
         #expect(response.txResults.allSatisfy { $0.code == 0 })
         #expect(try await d.get("key9999").value == Array("value9999".utf8))
-        #expect(await d.app.committed.pairs.count == 10_000)
+        #expect(store.contents.pairs.count == 10_000)
     }
 }
 

@@ -34,17 +34,47 @@ import Testing
 }
 
 @Suite struct KVStateHashTests {
-    /// The documented layout, rebuilt by hand: RFC 6962 leaf hash is SHA-256(0x00 ‖ leaf), and a
-    /// two-leaf root is SHA-256(0x01 ‖ left ‖ right).
-    @Test func appHashFollowsItsDocumentedLayout() {
-        #expect(KVState().appHash == SHA256Hash.digest([]))
-        let pairLeaf: Bytes = [0x01, 0x01, 0x61, 0x01, 0x62]  // "a" -> "b"
-        #expect(KVState(pairs: [[0x61]: [0x62]]).appHash == SHA256Hash.digest([0x00] + pairLeaf))
-        let key = Ed25519PrivateKey(seed: Bytes(repeating: 5, count: 32))!.publicKey
-        let validatorLeaf: Bytes = [0x02] + key.bytes + [0, 0, 0, 0, 0, 0, 0x01, 0x00]  // power 256
-        let expected = SHA256Hash.digest([0x01] + SHA256Hash.digest([0x00] + pairLeaf) + SHA256Hash.digest([0x00] + validatorLeaf))
-        #expect(KVState(pairs: [[0x61]: [0x62]], validators: [key: 256]).appHash == expected)
-        // Height and size are not hashed.
-        #expect(KVState(height: 9, size: 4, pairs: [[0x61]: [0x62]]).appHash == SHA256Hash.digest([0x00] + pairLeaf))
+    static let zero = Bytes(repeating: 0, count: 32)
+
+    /// The documented layout (`KVTreeLayout`, `SparseMerkleTree`), rebuilt by hand: a leaf is
+    /// SHA-256(0x00 ‖ path ‖ valueHash), an inner node SHA-256(0x01 ‖ left ‖ right), the empty
+    /// subtree 32 zero bytes. (Before issue #14 this was an RFC 6962 root over sorted entries.)
+    @Test func appHashFollowsItsDocumentedLayout() async throws {
+        #expect(await KVStoreApplication().appHash == Self.zero)
+        let pairPath = SHA256Hash.digest([0x01] + Array("a".utf8))
+        let pairLeaf = SHA256Hash.digest([0x00] + pairPath + SHA256Hash.digest(Array("b".utf8)))
+        var one = Driver()
+        #expect(try await one.block(["a=b"]).appHash == pairLeaf)
+
+        let key = try #require(Ed25519PrivateKey(seed: Bytes(repeating: 5, count: 32))).publicKey
+        let validatorPath = SHA256Hash.digest([0x02] + key.bytes)
+        let validatorLeaf = SHA256Hash.digest([0x00] + validatorPath + SHA256Hash.digest([0, 0, 0, 0, 0, 0, 0x01, 0x00]))  // power 256
+        // The two leaves split at the first bit where their paths differ; above it, a chain of
+        // inner nodes whose other child is empty.
+        let split = try #require((0..<256).first { Self.bit(pairPath, $0) != Self.bit(validatorPath, $0) })
+        var expected = Self.bit(pairPath, split) == 0
+            ? SHA256Hash.digest([0x01] + pairLeaf + validatorLeaf) : SHA256Hash.digest([0x01] + validatorLeaf + pairLeaf)
+        for depth in (0..<split).reversed() {
+            expected = Self.bit(pairPath, depth) == 0
+                ? SHA256Hash.digest([0x01] + expected + Self.zero) : SHA256Hash.digest([0x01] + Self.zero + expected)
+        }
+        let app = KVStoreApplication()
+        _ = try await app.initChain(InitChainRequest(time: Timestamp(seconds: 0), chainID: "kv",
+                                                     validators: [ValidatorUpdate(publicKey: key, power: 256)]))
+        var two = Driver(app)
+        #expect(try await two.block(["a=b"]).appHash == expected)
     }
+
+    /// Height and size are not hashed: the same pairs at another height and count agree.
+    @Test func heightAndSizeAreNotHashed() async throws {
+        var once = Driver()
+        let first = try await once.block(["a=b"]).appHash
+        var later = Driver()
+        try await later.block(["a=c", "x=y=z"])
+        #expect(try await later.block(["a=b"]).appHash == first)
+        #expect(await later.app.head.height == 2)
+        #expect(await later.app.head.size == 2)
+    }
+
+    static func bit(_ path: Bytes, _ depth: Int) -> Int { Int(path[depth / 8] >> (7 - UInt8(depth % 8))) & 1 }
 }

@@ -42,6 +42,6 @@ import Testing
         }
         #expect(state.validators.contains(newcomer.address))
         #expect(state.lastHeightValidatorsChanged == 4)
-        #expect(await app.committed.pairs[Array("a".utf8)] == Array("1".utf8))
+        #expect(try await app.value(forKey: Array("a".utf8)) == Array("1".utf8))
     }
 }

@@ -1,39 +1,67 @@
 import PalisadeABCI
 
 /// CometBFT's example key-value store as a Palisade `Application`: the app e2e tests and the
-/// quick start run. Transactions are described in `KVTransaction`; the app hash in
-/// `KVState.appHash`.
+/// quick start run. Transactions are described in `KVTransaction`; the app hash is the root of
+/// the state's `SparseMerkleTree` (`KVTreeLayout` says what its leaves are).
 ///
-/// Consensus calls work on `pending`, a copy of the committed state made by `finalizeBlock`;
-/// `commit` makes it the committed state and saves it. `checkTx` and `query` read only the
-/// committed state, so they never see a block in progress.
+/// Memory holds the committed head, the validator set and a bounded node cache; pairs and tree
+/// nodes are read from the store. `finalizeBlock` gathers the block's writes and updates the
+/// tree for them alone (O(k log n) for k writes), keeping the result as `pending`; `commit`
+/// writes it to the store in one transaction and only then makes it the committed state.
+/// `checkTx` and `query` read only the committed state, so they never see a block in progress.
 public actor KVStoreApplication: Application {
     /// The `app_version` CometBFT's kvstore reports.
     public static let appVersion: UInt64 = 1
+    /// A query for a height other than the last committed one: only that state is kept.
+    /// (CometBFT's kvstore ignores `height`; answering from another height than asked would
+    /// hand a client a proof against the wrong app hash.)
+    public static let heightUnavailableCode: UInt32 = 4
 
-    public private(set) var committed: KVState
-    private var pending: KVState?
-    private let store: (any KVStateStore)?
+    public private(set) var head: KVHead
+    public private(set) var validators: [Ed25519PublicKey: Int64]
+    /// Where the committed state lives; the simulator snapshots an in-memory one.
+    public nonisolated let store: any KVStateStore
+    private let nodes: SMTNodeCache
+    private var pending: (batch: KVCommitBatch, validators: [Ed25519PublicKey: Int64])?
 
-    public init(state: KVState = KVState(), store: (any KVStateStore)? = nil) {
-        committed = state
+    /// An app over an in-memory store (a fresh, empty one by default), resumed from its contents.
+    public init(store: InMemoryKVStateStore = InMemoryKVStateStore()) {
+        self.init(store: store, head: store.head() ?? .empty, validators: store.validators())
+    }
+
+    private init(store: any KVStateStore, head: KVHead, validators: [Ed25519PublicKey: Int64]) {
         self.store = store
+        self.head = head
+        self.validators = validators
+        nodes = SMTNodeCache { key in try store.node(key) }
     }
 
     /// An app resumed from the store's last committed state (or empty, for a fresh store).
     public static func restore(from store: any KVStateStore) async throws -> KVStoreApplication {
-        KVStoreApplication(state: try await store.load() ?? KVState(), store: store)
+        KVStoreApplication(store: store, head: try store.head() ?? .empty, validators: try store.validators())
+    }
+
+    /// The app hash of the committed state.
+    public var appHash: Bytes { head.appHash }
+
+    /// A committed pair, read from the store.
+    public func value(forKey key: Bytes) throws -> Bytes? {
+        try store.value(forKey: key)
     }
 
     public func info(_ request: InfoRequest) async throws -> InfoResponse {
-        InfoResponse(data: "{\"size\":\(committed.size)}", appVersion: Self.appVersion,
-                     lastBlockHeight: committed.height, lastBlockAppHash: committed.height == 0 ? [] : committed.appHash)
+        InfoResponse(data: "{\"size\":\(head.size)}", appVersion: Self.appVersion,
+                     lastBlockHeight: head.height, lastBlockAppHash: head.height == 0 ? [] : head.appHash)
     }
 
-    /// Records the genesis validators; the returned hash covers them.
+    /// Records the genesis validators and commits them at height 0 (a repeated InitChain, after
+    /// a crash before the first block, replaces the set); the returned hash covers them.
     public func initChain(_ request: InitChainRequest) async throws -> InitChainResponse {
-        for update in request.validators { _ = committed.apply(update) }
-        return InitChainResponse(appHash: committed.appHash)
+        var writes = KVBlockWrites(size: head.size, validators: [:])
+        for update in request.validators { _ = writes.apply(update) }
+        let batch = try writes.batch(height: head.height, root: head.root, committedValidators: validators, nodes: nodes)
+        try save(batch, validators: writes.validators)
+        return InitChainResponse(appHash: head.appHash)
     }
 
     /// Format only, as CometBFT's kvstore: any well-formed transaction is admitted.
@@ -73,52 +101,75 @@ public actor KVStoreApplication: Application {
     /// The extension for a precommit at `height`: `kvstore:` and the height in decimal.
     public static func voteExtension(at height: Int64) -> Bytes { Array("kvstore:\(height)".utf8) }
 
-    /// Executes the block on a copy of the committed state. A duplicate-vote offender known to
-    /// the set loses 1 power (CometBFT kvstore's punishment); validator txs and that penalty come
-    /// back as one update per key, last write winning, in first-seen order.
+    /// Executes the block against the committed state. A duplicate-vote offender known to the
+    /// set loses 1 power (CometBFT kvstore's punishment); validator txs and that penalty come
+    /// back as one update per key, last write winning, in first-seen order. A second
+    /// FinalizeBlock before Commit replaces the first's pending result.
     public func finalizeBlock(_ request: FinalizeBlockRequest) async throws -> FinalizeBlockResponse {
-        var state = committed
-        var updates = ValidatorUpdates(initial: committed.validators)
+        var writes = KVBlockWrites(size: head.size, validators: validators)
+        var updates = ValidatorUpdates(initial: validators)
         for offence in request.misbehavior where offence.type == .duplicateVote {
-            if let key = state.validatorKey(for: offence.address), let power = state.validators[key] {
+            if let key = writes.validatorKey(for: offence.address), let power = writes.validators[key] {
                 let update = ValidatorUpdate(publicKey: key, power: power - 1)
-                _ = state.apply(update)
+                _ = writes.apply(update)
                 updates.record(update)
             }
         }
         var results: [TxResult] = []
         results.reserveCapacity(request.txs.count)
         for tx in request.txs {
-            results.append(Self.execute(tx, on: &state, updates: &updates))
+            results.append(Self.execute(tx, on: &writes, updates: &updates))
         }
-        state.height = request.height
-        pending = state
-        return FinalizeBlockResponse(txResults: results, validatorUpdates: updates.list, appHash: state.appHash)
+        let batch = try writes.batch(height: request.height, root: head.root, committedValidators: validators, nodes: nodes)
+        pending = (batch, writes.validators)
+        return FinalizeBlockResponse(txResults: results, validatorUpdates: updates.list, appHash: batch.head.appHash)
     }
 
-    /// Makes the last finalized block's writes visible and saves them.
+    /// Writes the last finalized block to the store, then makes it the committed state.
     public func commit() async throws -> CommitResponse {
         guard let pending else { throw KVStoreError.commitWithoutBlock }
-        committed = pending
+        try save(pending.batch, validators: pending.validators)
         self.pending = nil
-        try await store?.save(committed)
         return CommitResponse()
+    }
+
+    private func save(_ batch: KVCommitBatch, validators: [Ed25519PublicKey: Int64]) throws {
+        try store.commit(batch)
+        nodes.apply(batch.tree)
+        head = batch.head
+        self.validators = validators
     }
 
     /// `data` is the key (path ignored, as CometBFT's kvstore does for anything but `/val`);
     /// `/val` looks up a validator by its raw 32-byte public key and answers its power in decimal.
+    ///
+    /// `height` 0 means the last committed state; any other height must be that state's (the
+    /// only one kept), else the answer is `heightUnavailableCode`. The response's `height` is
+    /// the height of the state answered from. With `prove`, a key query carries one
+    /// `KVStoreProof` op proving the value (or its absence) against that state's app hash,
+    /// which is the `app_hash` of the header at `height + 1`. `/val` answers carry no proof.
     public func query(_ request: QueryRequest) async throws -> QueryResponse {
+        guard request.height == 0 || request.height == head.height else {
+            return QueryResponse(code: Self.heightUnavailableCode,
+                                 log: "height \(request.height) is not available: only the last committed height \(head.height) is kept",
+                                 key: request.data, height: head.height)
+        }
         let value: Bytes?
+        var proofOps: [ProofOp] = []
         if request.path == "/val" {
-            value = Ed25519PublicKey(bytes: request.data).flatMap { committed.validators[$0] }.map { Array(String($0).utf8) }
+            value = Ed25519PublicKey(bytes: request.data).flatMap { validators[$0] }.map { Array(String($0).utf8) }
         } else {
-            value = committed.pairs[request.data]
+            value = try store.value(forKey: request.data)
+            if request.prove {
+                let proof = try SparseMerkleTree.prove(path: KVTreeLayout.path(forKey: request.data), root: head.root, reader: nodes)
+                proofOps = [KVStoreProof.op(key: request.data, proof: proof)]
+            }
         }
         return QueryResponse(code: 0, log: value == nil ? "does not exist" : "exists", index: request.prove ? -1 : 0,
-                             key: request.data, value: value ?? [], height: committed.height)
+                             key: request.data, value: value ?? [], proofOps: proofOps, height: head.height)
     }
 
-    static func execute(_ tx: Bytes, on state: inout KVState, updates: inout ValidatorUpdates) -> TxResult {
+    static func execute(_ tx: Bytes, on state: inout KVBlockWrites, updates: inout ValidatorUpdates) -> TxResult {
         let parsed: KVTransaction
         do {
             parsed = try KVTransaction.parse(tx)
