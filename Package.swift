@@ -130,13 +130,18 @@ let package = Package(
             dependencies: [
                 "PalisadeConsensus", "PalisadeTypes", "PalisadeCrypto", "PalisadeProto", "PalisadeABCI",
                 "PalisadeABCISocket", "PalisadeApps", "PalisadeMempool", "PalisadeState", "PalisadeStorage",
-                "PalisadeP2P", "PalisadeIndexer", "PalisadeRPC",
+                "PalisadeP2P", "PalisadeIndexer", "PalisadeRPC", "PalisadeLight",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "PalisadeLight",
+            dependencies: ["PalisadeTypes", "PalisadeCrypto"],
             swiftSettings: strict
         ),
         .target(
@@ -185,7 +190,7 @@ let package = Package(
             name: "palisade",
             dependencies: [
                 "PalisadeSimulator", "PalisadeStorage", "PalisadeTypes", "PalisadeCrypto", "PalisadeNode",
-                "PalisadeABCI", "PalisadeABCISocket", "PalisadeApps", "PalisadeP2P",
+                "PalisadeABCI", "PalisadeABCISocket", "PalisadeApps", "PalisadeP2P", "PalisadeLight",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -197,6 +202,11 @@ let package = Package(
                 "PalisadeSimulator", "PalisadeConsensus", "PalisadeTypes", "PalisadeCrypto",
                 "PalisadeABCI", "PalisadeABCISocket", "PalisadeApps", "PalisadeStorage",
             ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "PalisadeLightTests",
+            dependencies: ["PalisadeLight", "PalisadeTypes", "PalisadeCrypto"],
             swiftSettings: strict
         ),
         .testTarget(
@@ -285,6 +295,7 @@ let package = Package(
             dependencies: [
                 "PalisadeNode", "PalisadeConsensus", "PalisadeTypes", "PalisadeCrypto", "PalisadeABCI",
                 "PalisadeApps", "PalisadeP2P", "PalisadeStorage", "PalisadeState", "PalisadeMempool",
+                "PalisadeRPC", "PalisadeLight",
             ],
             swiftSettings: strict
         ),
