@@ -35,22 +35,7 @@ struct InspectCommand: AsyncParsableCommand {
             FileHandle.standardError.write(Data("palisade inspect: \(error)\n".utf8))
             throw ExitCode(1)
         }
-        let serving = Task { try await inspector.run() }
-        let signals = [SIGINT, SIGTERM].map { number -> any DispatchSourceSignal in
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler { serving.cancel() }
-            source.resume()
-            return source
-        }
-        defer { signals.forEach { $0.cancel() } }
-        Task {
-            let port = await inspector.listeningPort()
-            if port > 0 { print("inspect: serving the stored chain's RPC on port \(port)") }
-        }
-        do { try await serving.value } catch is CancellationError {} catch {
-            FileHandle.standardError.write(Data("palisade inspect: RPC server: \(error)\n".utf8))
-            throw ExitCode(1)
-        }
+        try await ServeUntilSignal.run(command: "inspect", announce: { "inspect: serving the stored chain's RPC on port \($0)" },
+                                       port: { await inspector.listeningPort() }, serve: { try await inspector.run() })
     }
 }

@@ -1,0 +1,60 @@
+import Foundation
+import PalisadeABCI
+import PalisadeCrypto
+import PalisadeRPC
+import PalisadeTypes
+
+/// An RPC backend serving a `SignedBlockChain`: a primary (honest or lying) for `palisade light`.
+/// Its validator set can be swapped to make it claim a set that is not the chain's.
+final class ChainRPCBackend: RPCBackend, @unchecked Sendable {
+    private let lock = NSLock()
+    private var chain: SignedBlockChain
+
+    init(chain: SignedBlockChain) { self.chain = chain }
+
+    func update(_ change: (inout SignedBlockChain) -> Void) { lock.withLock { change(&chain) } }
+    private var snapshot: SignedBlockChain { lock.withLock { chain } }
+
+    struct Unsupported: Error {}
+
+    func status() async throws -> NodeStatus { throw Unsupported() }
+    func netInfo() async throws -> NetInfo { NetInfo(listening: true, listeners: [], peers: []) }
+    func blockStoreRange() async throws -> BlockStoreRange {
+        BlockStoreRange(base: 1, height: Int64(snapshot.blocks.count))
+    }
+    func block(at height: Int64) async throws -> StoredBlock? {
+        let chain = snapshot
+        guard height >= 1, height <= chain.blocks.count else { return nil }
+        return StoredBlock(block: chain.blocks[Int(height - 1)].block)
+    }
+    func block(hash: Bytes) async throws -> StoredBlock? {
+        snapshot.blocks.first { $0.block.header.hash() == hash }.map { StoredBlock(block: $0.block) }
+    }
+    func commit(at height: Int64) async throws -> SignedHeader? {
+        let chain = snapshot
+        guard height >= 1, height <= chain.blocks.count else { return nil }
+        let entry = chain.blocks[Int(height - 1)]
+        return SignedHeader(header: entry.block.header, commit: entry.commit, canonical: height < chain.blocks.count)
+    }
+    func validators(at height: Int64) async throws -> ValidatorSet? { snapshot.validators }
+    func blockResults(at height: Int64) async throws -> FinalizeBlockResponse? { throw Unsupported() }
+    func genesis() async throws -> GenesisDoc { throw Unsupported() }
+    func consensusParams(at height: Int64) async throws -> ConsensusParams? { throw Unsupported() }
+    func consensusState() async throws -> RoundStateSummary { throw Unsupported() }
+    func unconfirmedTxs(limit: Int) async throws -> UnconfirmedTxs { throw Unsupported() }
+    func numUnconfirmedTxs() async throws -> UnconfirmedTxs { throw Unsupported() }
+    func broadcastTxAsync(_ tx: Bytes) async throws { throw Unsupported() }
+    func broadcastTxSync(_ tx: Bytes) async throws -> CheckTxResponse { throw Unsupported() }
+    func broadcastTxCommit(_ tx: Bytes) async throws -> BroadcastTxCommitResult { throw Unsupported() }
+    func checkTx(_ tx: Bytes) async throws -> CheckTxResponse { throw Unsupported() }
+    func tx(hash: Bytes) async throws -> IndexedTx? { throw Unsupported() }
+    func txSearch(query: String, page: Int, perPage: Int, order: RPCSearchOrder) async throws -> RPCSearchPage<IndexedTx> {
+        throw Unsupported()
+    }
+    func blockSearch(query: String, page: Int, perPage: Int, order: RPCSearchOrder) async throws -> RPCSearchPage<Int64> {
+        throw Unsupported()
+    }
+    func abciInfo() async throws -> InfoResponse { throw Unsupported() }
+    func abciQuery(path: String, data: Bytes, height: Int64, prove: Bool) async throws -> QueryResponse { throw Unsupported() }
+    func events() async -> AsyncStream<RPCEvent> { AsyncStream { $0.finish() } }
+}
