@@ -40,4 +40,13 @@ public final class InMemoryKVStateStore: KVStateStore {
             for (key, node) in batch.tree.created { contents.nodes[key] = node.body }
         }
     }
+
+    public func pairs(after key: Bytes?, limit: Int) -> [(key: Bytes, value: Bytes)] {
+        let all = state.withLock { $0.pairs }
+        let sorted = all.keys.filter { candidate in key.map { $0.lexicographicallyPrecedes(candidate) } ?? true }
+            .sorted { $0.lexicographicallyPrecedes($1) }
+        return sorted.prefix(limit).compactMap { k in all[k].map { (k, $0) } }
+    }
+
+    public func reset() { state.withLock { $0 = Contents() } }
 }

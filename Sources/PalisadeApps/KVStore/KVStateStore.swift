@@ -46,4 +46,9 @@ public protocol KVStateStore: Sendable {
     func node(_ key: SMTNodeKey) throws(AppDatabaseError) -> Bytes?
     /// Applies `batch` atomically.
     func commit(_ batch: KVCommitBatch) throws(AppDatabaseError)
+    /// Up to `limit` committed pairs with keys after `key` (from the first for nil), in
+    /// ascending key order: how a snapshot reads the state a page at a time.
+    func pairs(after key: Bytes?, limit: Int) throws(AppDatabaseError) -> [(key: Bytes, value: Bytes)]
+    /// Forgets everything, as a fresh store: a state-sync restore starts from nothing.
+    func reset() throws(AppDatabaseError)
 }

@@ -17,12 +17,21 @@ public actor KVStoreApplication: Application {
     /// hand a client a proof against the wrong app hash.)
     public static let heightUnavailableCode: UInt32 = 4
 
-    public private(set) var head: KVHead
-    public private(set) var validators: [Ed25519PublicKey: Int64]
+    public internal(set) var head: KVHead
+    public internal(set) var validators: [Ed25519PublicKey: Int64]
     /// Where the committed state lives; the simulator snapshots an in-memory one.
     public nonisolated let store: any KVStateStore
-    private let nodes: SMTNodeCache
+    let nodes: SMTNodeCache
     private var pending: (batch: KVCommitBatch, validators: [Ed25519PublicKey: Int64])?
+    /// Where snapshots are written and served from; nil: this app takes none.
+    var snapshotDirectory: KVSnapshotDirectory?
+    /// Heights between snapshots (a snapshot at every multiple); 0: none.
+    var snapshotInterval: Int64 = 0
+    /// Why the last snapshot could not be written, if it could not. A snapshot is a service to
+    /// peers, never a reason to stop the chain: the next interval tries again.
+    public internal(set) var snapshotFailure: String?
+    /// A state-sync restore in progress (between OfferSnapshot and its last chunk).
+    var restoring: KVSnapshotRestore?
 
     /// An app over an in-memory store (a fresh, empty one by default), resumed from its contents.
     public init(store: InMemoryKVStateStore = InMemoryKVStateStore()) {
@@ -130,10 +139,11 @@ public actor KVStoreApplication: Application {
         guard let pending else { throw KVStoreError.commitWithoutBlock }
         try save(pending.batch, validators: pending.validators)
         self.pending = nil
+        takeSnapshotIfDue()
         return CommitResponse()
     }
 
-    private func save(_ batch: KVCommitBatch, validators: [Ed25519PublicKey: Int64]) throws {
+    func save(_ batch: KVCommitBatch, validators: [Ed25519PublicKey: Int64]) throws {
         try store.commit(batch)
         nodes.apply(batch.tree)
         head = batch.head

@@ -160,6 +160,34 @@ public final class SQLiteKVStateStore: KVStateStore {
         }
     }
 
+    public func pairs(after key: Bytes?, limit: Int) throws(AppDatabaseError) -> [(key: Bytes, value: Bytes)] {
+        try AppDatabase.run(path: path) {
+            try database.inDatabase { db in
+                let rows = if let key {
+                    try Row.fetchAll(db.cachedStatement(sql: "SELECT key, value FROM kv_pairs WHERE key > ? ORDER BY key LIMIT ?"),
+                                     arguments: [Data(key), limit])
+                } else {
+                    try Row.fetchAll(db.cachedStatement(sql: "SELECT key, value FROM kv_pairs ORDER BY key LIMIT ?"),
+                                     arguments: [limit])
+                }
+                return try rows.map { row in
+                    (try row.bytes(atIndex: 0, table: "kv_pairs", column: "key"),
+                     try row.bytes(atIndex: 1, table: "kv_pairs", column: "value"))
+                }
+            }
+        }
+    }
+
+    public func reset() throws(AppDatabaseError) {
+        try AppDatabase.run(path: path) {
+            try database.write { db in
+                for table in ["kv_meta", "kv_pairs", "kv_validators", "kv_nodes", "kv_stale"] {
+                    try db.execute(sql: "DELETE FROM \(table)")
+                }
+            }
+        }
+    }
+
     /// Deletes every node listed stale at `height` or before, in key order, in one transaction.
     func prune(through height: Int64) throws {
         try database.write { db in

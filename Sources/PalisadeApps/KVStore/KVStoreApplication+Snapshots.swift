@@ -1,0 +1,124 @@
+import PalisadeABCI
+
+/// State-sync snapshots of the kvstore (format in `KVSnapshotFormat`): taken after the Commit of
+/// every `snapshotInterval`-th height, served to peers from a `KVSnapshotDirectory`, and restored
+/// chunk by chunk into an empty store, checked at the end against the app hash the node verified.
+extension KVStoreApplication {
+    /// Rows read from the store per query while a snapshot is taken.
+    static let snapshotPageSize = 10_000
+
+    /// Takes snapshots of every `interval`-th height into `directory`.
+    public func enableSnapshots(directory: KVSnapshotDirectory, interval: Int64) {
+        snapshotDirectory = directory
+        snapshotInterval = max(0, interval)
+    }
+
+    /// Runs after a Commit. The state read is exactly the one just committed: the app is an
+    /// actor, so no block can be finalized or committed while the snapshot is read.
+    func takeSnapshotIfDue() {
+        guard let directory = snapshotDirectory, snapshotInterval > 0, head.height > 0,
+              head.height % snapshotInterval == 0 else { return }
+        do {
+            try takeSnapshot(into: directory)
+            snapshotFailure = nil
+        } catch {
+            snapshotFailure = "snapshot at height \(head.height): \(error)"
+        }
+    }
+
+    func takeSnapshot(into directory: KVSnapshotDirectory) throws {
+        var writer = KVSnapshotFormat.ChunkWriter()
+        var after: Bytes?
+        while true {
+            let page = try store.pairs(after: after, limit: Self.snapshotPageSize)
+            for pair in page { writer.append(key: pair.key, value: pair.value) }
+            guard let last = page.last, page.count == Self.snapshotPageSize else { break }
+            after = last.key
+        }
+        let chunks = writer.finish()
+        let metadata = KVSnapshotFormat.encode(KVSnapshotFormat.Metadata(
+            size: head.size, validators: validators, chunkHashes: chunks.map { SHA256Hash.digest($0) }))
+        try directory.write(height: head.height, metadata: metadata, chunks: chunks)
+    }
+
+    public func listSnapshots() async throws -> [Snapshot] {
+        guard let directory = snapshotDirectory else { return [] }
+        return directory.heights().compactMap { height in
+            guard let metadata = directory.metadata(height: height),
+                  let decoded = KVSnapshotFormat.decode(metadata) else { return nil }
+            return Snapshot(height: UInt64(height), format: KVSnapshotFormat.format,
+                            chunks: UInt32(decoded.chunkHashes.count), hash: SHA256Hash.digest(metadata), metadata: metadata)
+        }
+    }
+
+    public func loadSnapshotChunk(_ request: LoadSnapshotChunkRequest) async throws -> Bytes {
+        guard request.format == KVSnapshotFormat.format, let directory = snapshotDirectory,
+              let height = Int64(exactly: request.height) else { return [] }
+        return directory.chunk(height: height, index: request.chunk) ?? []
+    }
+
+    /// Accepts a snapshot of our format whose metadata is whole and hashes to the snapshot's hash,
+    /// on an app that has no state of its own (state sync is for fresh nodes).
+    public func offerSnapshot(_ request: OfferSnapshotRequest) async throws -> OfferSnapshotResponse {
+        let snapshot = request.snapshot
+        guard snapshot.format == KVSnapshotFormat.format else { return .rejectFormat }
+        guard head.height == 0 || restoring != nil else { return .abort }
+        guard snapshot.height > 0, request.appHash.count == SparseMerkleTree.hashSize,
+              SHA256Hash.digest(snapshot.metadata) == snapshot.hash,
+              let metadata = KVSnapshotFormat.decode(snapshot.metadata),
+              metadata.chunkHashes.count == Int(snapshot.chunks) else { return .reject }
+        try resetForRestore()
+        restoring = KVSnapshotRestore(snapshot: snapshot, metadata: metadata, appHash: request.appHash)
+        return .accept
+    }
+
+    /// Applies the next chunk: a chunk whose hash is not the one the metadata names is asked for
+    /// again from another peer; a snapshot whose chunks decode wrongly, or whose tree does not
+    /// reach the verified app hash, is given up and the store emptied.
+    public func applySnapshotChunk(_ request: ApplySnapshotChunkRequest) async throws -> ApplySnapshotChunkResponse {
+        guard var restore = restoring else { return ApplySnapshotChunkResponse(result: .abort) }
+        guard request.index == restore.next else { return ApplySnapshotChunkResponse(result: .retrySnapshot) }
+        guard SHA256Hash.digest(request.chunk) == restore.metadata.chunkHashes[Int(request.index)] else {
+            return ApplySnapshotChunkResponse(result: .retry, refetchChunks: [request.index],
+                                              rejectSenders: request.sender.isEmpty ? [] : [request.sender])
+        }
+        guard let pairs = KVSnapshotFormat.pairs(in: request.chunk) else { return try giveUp() }
+        var changes: [SMTChange] = []
+        var written: [Bytes: Bytes] = [:]
+        for pair in pairs {
+            if let last = restore.lastKey, !last.lexicographicallyPrecedes(pair.key) { return try giveUp() }
+            restore.lastKey = pair.key
+            changes.append(KVTreeLayout.change(key: pair.key, value: pair.value))
+            written[pair.key] = pair.value
+        }
+        let last = restore.isLastChunk
+        if last {
+            for (key, power) in restore.metadata.validators where power > 0 {
+                changes.append(KVTreeLayout.change(validator: key, power: power))
+            }
+        }
+        let tree = try SparseMerkleTree.update(root: restore.root, version: restore.height, changes: changes, reader: nodes)
+        if last, tree.root.hash != restore.appHash { return try giveUp() }
+        // Until the last chunk the head stays at height 0: a node that stops mid-restore finds an
+        // app with no height, and a new state sync starts it over.
+        let head = KVHead(height: last ? restore.height : 0, size: last ? restore.metadata.size : 0, root: tree.root)
+        let validators = last ? restore.metadata.validators.filter { $0.value > 0 } : [:]
+        try save(KVCommitBatch(head: head, pairs: written, validators: validators, tree: tree), validators: validators)
+        restore.root = tree.root
+        restore.next += 1
+        restoring = last ? nil : restore
+        return ApplySnapshotChunkResponse(result: .accept)
+    }
+
+    private func giveUp() throws -> ApplySnapshotChunkResponse {
+        try resetForRestore()
+        restoring = nil
+        return ApplySnapshotChunkResponse(result: .rejectSnapshot)
+    }
+
+    private func resetForRestore() throws {
+        try store.reset()
+        head = .empty
+        validators = [:]
+    }
+}
