@@ -11,31 +11,17 @@ import Testing
 /// per node, and the consensus values a committed block sets.
 @Suite("Metrics: NodeMetrics over a Prometheus registry")
 struct NodeMetricsTests {
-    /// CometBFT v0.38 names the issue and the dashboard rely on, under the `cometbft` namespace.
-    static let expectedNames = [
-        "consensus_height", "consensus_latest_block_height", "consensus_validators", "consensus_validators_power",
-        "consensus_missing_validators", "consensus_missing_validators_power", "consensus_byzantine_validators",
-        "consensus_byzantine_validators_power", "consensus_rounds", "consensus_block_interval_seconds_bucket",
-        "consensus_num_txs", "consensus_total_txs", "consensus_block_size_bytes",
-        "consensus_step_duration_seconds_bucket", "consensus_validator_last_signed_height",
-        "consensus_validator_missed_blocks", "consensus_validator_power", "p2p_peers",
-        "p2p_message_send_bytes_total", "p2p_message_receive_bytes_total", "mempool_size", "mempool_size_bytes",
-        "mempool_tx_size_bytes_bucket", "mempool_failed_txs", "mempool_recheck_times",
-        "state_block_processing_time_bucket", "blocksync_syncing",
-    ]
-
     static let address = Address(bytes: Bytes(repeating: 0xAB, count: 20))
 
-    @Test func everyNameIsExportedWithTheChainLabel() {
+    @Test func everySampleCarriesTheChainLabel() {
         let registry = PrometheusCollectorRegistry()
         _ = NodeMetrics.prometheus(registry: registry, namespace: "cometbft", chainID: "test-chain",
                                    validatorAddress: Self.address)
         let text = registry.emitToString()
-        for name in Self.expectedNames {
-            let samples = text.split(separator: "\n").filter { $0.hasPrefix("cometbft_\(name){") }
-            #expect(!samples.isEmpty, "no cometbft_\(name)")
-            #expect(samples.allSatisfy { $0.contains("chain_id=\"test-chain\"") }, "\(samples)")
-        }
+        // The full list of names is checked against a real node's scrape (`MetricsLocalnetTests`).
+        let samples = text.split(separator: "\n").filter { !$0.hasPrefix("#") }
+        #expect(samples.count > 50)
+        #expect(samples.allSatisfy { $0.hasPrefix("cometbft_") && $0.contains("{chain_id=\"test-chain\"") }, "\(samples)")
         #expect(text.contains("cometbft_consensus_validator_power{chain_id=\"test-chain\",validator_address=\"\(Self.address)\"}"))
         #expect(text.contains("# TYPE cometbft_consensus_height gauge"))
         #expect(text.contains("# TYPE cometbft_mempool_failed_txs counter"))
@@ -47,7 +33,9 @@ struct NodeMetricsTests {
         _ = NodeMetrics.prometheus(registry: registry, namespace: "cometbft", chainID: "c", validatorAddress: nil)
         let text = registry.emitToString()
         func bounds(_ name: String) -> [String] {
-            text.split(separator: "\n").filter { $0.hasPrefix(name + "_bucket{") && !$0.contains("step=") || $0.hasPrefix(name + "_bucket{") && $0.contains("step=\"Propose\"") }
+            // One series per histogram: step durations are read for one step.
+            text.split(separator: "\n")
+                .filter { $0.hasPrefix(name + "_bucket{") && (!$0.contains("step=") || $0.contains("step=\"Propose\"")) }
                 .compactMap { line in line.range(of: "le=\"").map { String(line[$0.upperBound...].prefix { $0 != "\"" }) } }
         }
         #expect(bounds("cometbft_state_block_processing_time") == ["1.0", "11.0", "21.0", "31.0", "41.0", "51.0", "61.0", "71.0", "81.0", "91.0", "+Inf"])
