@@ -139,6 +139,7 @@ public actor ConsensusDriver {
         self.production = production
         self.observer = observer
         self.metrics = metrics
+        self.metrics.consensus.started(lastBlockHeight: state.lastBlockHeight)
         self.logger = logger
         self.executor = BlockExecutor(app: app, store: store, metrics: metrics.state)
         self.core = ConsensusState(chainID: chainID, validatorAddress: signer?.address, config: config)

@@ -80,6 +80,14 @@ public struct ConsensusMetrics: Sendable {
         }
     }
 
+    /// The runtime starts on a store whose last block is `lastBlockHeight`: `latest_block_height`
+    /// answers as `/status` does before the next block commits.
+    mutating func started(lastBlockHeight: Int64) {
+        committedHeight = lastBlockHeight
+        latestBlockHeight.record(lastBlockHeight)
+        height.record(lastBlockHeight + 1)
+    }
+
     /// The core moved to (`height`, `round`, `step`) at event time `now`.
     mutating func roundStep(height: Int64, round: Int32, step: Step, at now: Timestamp) {
         guard height > committedHeight else { return }
