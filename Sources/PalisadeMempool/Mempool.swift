@@ -147,7 +147,9 @@ extension Mempool {
     /// `keep-invalid-txs-in-cache`, then, with `recheck` on, asks the app again about every
     /// transaction left and drops those it now rejects (one spending what the block spent).
     /// `results[i]` is the block's result for `committedTxs[i]`; a missing result counts as success.
-    public func update(height: Int64, committedTxs: [Bytes], results: [TxResult]) async {
+    /// Returns how many transactions were rechecked (CometBFT's `recheck_times` counts them).
+    @discardableResult
+    public func update(height: Int64, committedTxs: [Bytes], results: [TxResult]) async -> Int {
         self.height = height
         notifiedTxsAvailable = false
         var committed: Set<TxKey> = []
@@ -163,14 +165,16 @@ extension Mempool {
             remove(key)
         }
         lastCommitted = committed
-        if config.recheck { await recheckAll() }
+        let rechecked = config.recheck ? await recheckAll() : 0
         notifyTxsAvailable()
+        return rechecked
     }
 
     /// CheckTx(`.recheck`) on each waiting transaction, oldest first. A transaction that another
     /// call removed meanwhile is skipped; an app that throws keeps the transaction (the app is
     /// failing, not the transaction; the node's app-error handling decides what happens next).
-    private func recheckAll() async {
+    private func recheckAll() async -> Int {
+        var rechecked = 0
         for (key, entry) in txs.elements {
             guard txs.contains(key) else { continue }
             let response: CheckTxResponse
@@ -179,11 +183,13 @@ extension Mempool {
             } catch {
                 continue
             }
+            rechecked += 1
             if !response.isOK {
                 remove(key)
                 if !config.keepInvalidTxsInCache { cache.remove(key) }
             }
         }
+        return rechecked
     }
 
     private func remove(_ key: TxKey) {

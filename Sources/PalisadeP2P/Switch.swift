@@ -113,13 +113,16 @@ public actor Switch {
         return enqueue(session, channel: channel, bytes: bytes)
     }
 
-    /// Queues the message for every connected peer but `except`.
-    public func broadcast(channel: ChannelID, bytes: Bytes, except: String? = nil) {
-        guard accepts(channel: channel, bytes: bytes) else { return }
+    /// Queues the message for every connected peer but `except`; returns for how many it was queued.
+    @discardableResult
+    public func broadcast(channel: ChannelID, bytes: Bytes, except: String? = nil) -> Int {
+        guard accepts(channel: channel, bytes: bytes) else { return 0 }
         let skipped = except?.lowercased()
+        var queued = 0
         for session in sessions.values where session.id != skipped {
-            _ = enqueue(session, channel: channel, bytes: bytes)
+            if enqueue(session, channel: channel, bytes: bytes) { queued += 1 }
         }
+        return queued
     }
 
     /// Drops a peer that misbehaved (an invalid signature, an undecodable message, traffic that

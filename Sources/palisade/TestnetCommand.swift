@@ -11,7 +11,8 @@ struct TestnetCommand: ParsableCommand {
         discussion: """
             Node i listens for peers on --p2p-port + i*--port-step and for JSON-RPC on \
             --rpc-port + i*--port-step, at --starting-ip; with --proxy-app tcp://host:port, node i \
-            connects to its own app at port + i*--port-step.
+            connects to its own app at port + i*--port-step; with --prometheus-port P, node i serves \
+            Prometheus metrics on P + i*--port-step.
             """)
 
     @OptionGroup var homeOptions: HomeOptions
@@ -46,6 +47,9 @@ struct TestnetCommand: ParsableCommand {
     @Option(help: "proxy_app for every node: kvstore, staking, tcp://host:port or unix:///path.")
     var proxyApp: String = "kvstore"
 
+    @Option(help: "Node 0's Prometheus metrics port; turns [instrumentation] prometheus on for every node.")
+    var prometheusPort: Int?
+
     func plan() throws -> TestnetPlan {
         var plan = TestnetPlan()
         plan.validators = validators
@@ -54,6 +58,7 @@ struct TestnetCommand: ParsableCommand {
         plan.p2pPort = p2pPort
         plan.rpcPort = rpcPort
         plan.portStep = portStep
+        plan.prometheusPort = prometheusPort
         if let power {
             plan.powers = try power.split(separator: ",", omittingEmptySubsequences: false).map {
                 guard let stake = Int64($0.trimmingCharacters(in: .whitespaces)) else {

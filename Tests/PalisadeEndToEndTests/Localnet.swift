@@ -30,7 +30,10 @@ final class Localnet: @unchecked Sendable {
         return nil
     }
 
-    init(validators: Int = 4, timeoutCommit: String = "100ms", extraArguments: [String] = []) throws {
+    /// `prometheus`: every node serves `/metrics` on `prometheusPort(i)`, the port after its RPC
+    /// port (checked free with the RPC range: `portStep` leaves it unused).
+    init(validators: Int = 4, timeoutCommit: String = "100ms", prometheus: Bool = false,
+         extraArguments: [String] = []) throws {
         guard let binary = Self.binary else { throw LocalnetError("the palisade binary is not next to the test bundle") }
         self.validators = validators
         root = NSTemporaryDirectory() + "palisade-e2e-" + UUID().uuidString
@@ -38,7 +41,7 @@ final class Localnet: @unchecked Sendable {
         let result = try Self.runToEnd(binary, [
             "testnet", "--validators", "\(validators)", "--output", root, "--p2p-port", "\(p2pBase)",
             "--rpc-port", "\(rpcBase)", "--port-step", "\(Self.portStep)", "--timeout-commit", timeoutCommit,
-        ] + extraArguments)
+        ] + (prometheus ? ["--prometheus-port", "\(rpcBase + 1)"] : []) + extraArguments)
         guard result.status == 0 else { throw LocalnetError("palisade testnet failed: \(result.output)") }
     }
 
@@ -46,6 +49,7 @@ final class Localnet: @unchecked Sendable {
     func logPath(_ index: Int) -> String { root + "/node\(index).log" }
     func p2pPort(_ index: Int) -> Int { p2pBase + index * Self.portStep }
     func rpcPort(_ index: Int) -> Int { rpcBase + index * Self.portStep }
+    func prometheusPort(_ index: Int) -> Int { rpcBase + 1 + index * Self.portStep }
 
     func start(_ index: Int) throws {
         guard let binary = Self.binary else { throw LocalnetError("no palisade binary") }

@@ -90,6 +90,27 @@ extension NodeConfig {
                 c.consensus.createEmptyBlocksInterval = try v.duration()
             },
         ],
+        "instrumentation": [
+            "prometheus": { (c, v) throws(ConfigError) in c.instrumentation.prometheus = try v.bool() },
+            // CometBFT writes ":26660" for every interface; a host may be given as in any laddr.
+            "prometheus_listen_addr": { (c, v) throws(ConfigError) in
+                let text = try v.string()
+                do throws(ListenAddress.ParseError) {
+                    c.instrumentation.prometheusListenAddr = text.hasPrefix(":")
+                        ? try ListenAddress(parsing: "0.0.0.0" + text) : try ListenAddress(parsing: text)
+                } catch {
+                    throw v.error("\"\(text)\": \(error.reason)")
+                }
+            },
+            "max_open_connections": { (c, v) throws(ConfigError) in c.instrumentation.maxOpenConnections = try v.integer() },
+            "namespace": { (c, v) throws(ConfigError) in
+                let text = try v.string()
+                guard InstrumentationConfig.isValidNamespace(text) else {
+                    throw v.error("\"\(text)\" cannot start a Prometheus metric name: letters, digits and _, not starting with a digit")
+                }
+                c.instrumentation.namespace = text
+            },
+        ],
         "tx_index": [
             "indexer": { (c, v) throws(ConfigError) in
                 let text = try v.string()

@@ -94,6 +94,15 @@ extension NodeConfig {
         out.section("tx_index", "Transaction indexing for the tx and tx_search methods.")
         out.comment("\"kv\" (indexed in SQLite) or \"null\" (no index).")
         out.string("indexer", txIndex.indexer.rawValue)
+
+        out.section("instrumentation", "Prometheus metrics, under CometBFT's names.")
+        out.comment("Serve the metrics at /metrics on prometheus_listen_addr.")
+        out.bool("prometheus", instrumentation.prometheus)
+        out.string("prometheus_listen_addr", instrumentation.prometheusListenAddr.description)
+        out.comment("Simultaneous scrape connections; 0 for no limit.")
+        out.integer("max_open_connections", instrumentation.maxOpenConnections)
+        out.comment("The first part of every metric name: cometbft_consensus_height.")
+        out.string("namespace", instrumentation.namespace)
         return out.text
     }
 }

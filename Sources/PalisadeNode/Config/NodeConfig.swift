@@ -36,6 +36,7 @@ public struct NodeConfig: Sendable, Hashable {
     public var mempoolBroadcast: Bool = true
     public var consensus = ConsensusConfig()
     public var txIndex = TxIndexConfig()
+    public var instrumentation = InstrumentationConfig()
 
     public init() {}
 

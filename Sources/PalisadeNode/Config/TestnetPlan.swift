@@ -6,7 +6,8 @@ import PalisadeTypes
 /// `palisade testnet`: N validator homes (`node0` … `nodeN-1`) under one directory, sharing one
 /// genesis, each listing every other node in `persistent_peers`. All nodes run on one host, so each
 /// gets its own ports: node i listens on `p2pPort + i*portStep` and `rpcPort + i*portStep` (and,
-/// for a `tcp://` app, connects to its own app at `appPort + i*portStep`).
+/// for a `tcp://` app, connects to its own app at `appPort + i*portStep`; with `prometheusPort`,
+/// serves metrics on `prometheusPort + i*portStep`).
 public struct TestnetPlan: Sendable {
     public var validators: Int = 4
     public var chainID: String? = nil
@@ -18,6 +19,8 @@ public struct TestnetPlan: Sendable {
     public var powers: [Int64] = []
     public var timeoutCommit: Int64? = nil
     public var proxyApp: ProxyApp = .kvstore
+    /// Node 0's Prometheus port; nil leaves `[instrumentation] prometheus` off.
+    public var prometheusPort: Int? = nil
 
     public init() {}
 
@@ -38,6 +41,10 @@ public struct TestnetPlan: Sendable {
             PeerAddress(id: nodeIDs[$0], host: host, port: p2pPort + $0 * portStep)
         }
         if let timeoutCommit { config.consensus.timeoutCommit = timeoutCommit }
+        if let prometheusPort {
+            config.instrumentation.prometheus = true
+            config.instrumentation.prometheusListenAddr = ListenAddress(host: host, port: prometheusPort + i * portStep)
+        }
         config.proxyApp = switch proxyApp {
         case let .tcp(address): .tcp(ListenAddress(host: address.host, port: address.port + i * portStep))
         default: proxyApp
@@ -67,6 +74,9 @@ public struct TestnetPlan: Sendable {
             let node = self.config(node: i, nodeIDs: [])
             var ports = [("--p2p-port", node.p2p.laddr.port), ("--rpc-port", node.rpc.laddr.port)]
             if case let .tcp(app) = node.proxyApp { ports.append(("--proxy-app", app.port)) }
+            if node.instrumentation.prometheus {
+                ports.append(("--prometheus-port", node.instrumentation.prometheusListenAddr.port))
+            }
             for (flag, port) in ports {
                 guard (1...65_535).contains(port) else {
                     throw PlanError(flag: flag, reason: "node\(i) would use port \(port), outside 1...65535")

@@ -120,6 +120,7 @@ extension ConsensusDriver {
         }
         sync.reset(next: chain.nextHeight, limits: limits)
         syncing = true
+        metrics.blockSync.syncing(true)
     }
 
     func requestBlocks() async throws {
@@ -187,6 +188,7 @@ extension ConsensusDriver {
                           metadata: ["height": "\(chain.lastBlockHeight)", "synced_blocks": "\(counters.catchUpBlocks)",
                                  "in_flight": "\(sync.inFlight)"])
         syncing = false
+        metrics.blockSync.syncing(false)
         behindBeats = 0
         try closeSyncedHeights()
         if core.height < chain.nextHeight { try await enterHeight() }

@@ -37,6 +37,9 @@ extension ConsensusDriver {
                markHeight: Bool = true, verifiedLastCommit: Commit? = nil) async throws {
         let outcome = try await executor.apply(block, blockID: blockID, commit: commit, voteExtensions: voteExtensions,
                                                to: chain, verifiedLastCommit: verifiedLastCommit)
+        if metrics.isEnabled {
+            metrics.consensus.blockCommitted(block, sizeBytes: block.protobuf.count, before: chain, at: now)
+        }
         chain = outcome.state
         lastCommit = commit
         lastCommitExtensions = voteExtensions ?? []
@@ -44,7 +47,8 @@ extension ConsensusDriver {
         if markHeight { try writeEndHeight(block.header.height) }
         counters.blocksCommitted += 1
         let results = outcome.response.txResults
-        await mempool.update(height: block.header.height, committedTxs: block.data.txs, results: results)
+        metrics.mempool.rechecked(await mempool.update(height: block.header.height, committedTxs: block.data.txs,
+                                                       results: results))
         await evidence.blockCommitted(block, state: chain)
         logger.info("committed block", metadata: [
             "height": "\(block.header.height)", "hash": "\(blockID.hash.upperHex)", "txs": "\(block.data.txs.count)",

@@ -56,6 +56,8 @@ public actor ConsensusDriver {
     let observer: NodeObserver
     let evidence: EvidencePool
     var signer: (any ConsensusSigner)?
+    /// The metrics port; `.none` records nothing.
+    var metrics: NodeMetrics
 
     /// The state after the last committed block: the next block builds on it.
     var chain: ChainState
@@ -121,7 +123,8 @@ public actor ConsensusDriver {
     public init(chainID: String, state: ChainState, config: TimeoutConfig, signer: (any ConsensusSigner)?,
                 wal: any ConsensusLog, store: any ChainStore, app: any Application, mempool: Mempool,
                 evidence: EvidencePool, network: any PeerNetwork, clock: any RuntimeClock = SystemClock(),
-                production: BlockProduction = BlockProduction(), observer: NodeObserver, logger: Logger) {
+                production: BlockProduction = BlockProduction(), observer: NodeObserver, metrics: NodeMetrics = .none,
+                logger: Logger) {
         self.chainID = chainID
         self.chain = state
         self.config = config
@@ -135,8 +138,10 @@ public actor ConsensusDriver {
         self.clock = clock
         self.production = production
         self.observer = observer
+        self.metrics = metrics
+        self.metrics.consensus.started(lastBlockHeight: state.lastBlockHeight)
         self.logger = logger
-        self.executor = BlockExecutor(app: app, store: store)
+        self.executor = BlockExecutor(app: app, store: store, metrics: metrics.state)
         self.core = ConsensusState(chainID: chainID, validatorAddress: signer?.address, config: config)
         (events, continuation) = AsyncStream.makeStream(of: (Event, Handled?).self)
         if state.lastBlockHeight > 0 {
@@ -248,6 +253,7 @@ public actor ConsensusDriver {
     private func announceIfChanged() async throws {
         let state = roundState
         guard reactor.announce(state) else { return }
+        metrics.consensus.roundStep(height: core.height, round: core.round, step: core.step, at: now)
         await network.broadcast(channel: NodeChannel.consensusState,
                                 bytes: ConsensusWireMessage.newRoundStep(state).encoded())
         if let proposer = core.proposer(round: state.round), let validators = core.validators {

@@ -13,6 +13,7 @@ import PalisadeTypes
 struct BlockExecutor: Sendable {
     let app: any Application
     let store: any ChainStore
+    var metrics: StateMetrics = NodeMetrics.none.state
 
     struct Outcome: Sendable {
         var state: ChainState
@@ -49,7 +50,7 @@ struct BlockExecutor: Sendable {
         do { request = try BlockExecutionRequests.finalizeBlock(block, blockID: blockID, state: state) } catch {
             throw NodeError.committedBlockInvalid(height: block.header.height, reason: "\(error)")
         }
-        do { return try await app.finalizeBlock(request) } catch {
+        do { return try await metrics.timeFinalizeBlock { try await app.finalizeBlock(request) } } catch {
             throw NodeError.application(call: "FinalizeBlock", reason: "\(error)")
         }
     }

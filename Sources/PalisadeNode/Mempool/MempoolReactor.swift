@@ -12,17 +12,21 @@ public actor MempoolReactor {
     let network: any PeerNetwork
     let logger: Logger
     let broadcastEnabled: Bool
+    let metrics: MempoolMetrics
 
-    public init(mempool: Mempool, network: any PeerNetwork, broadcast: Bool = true, logger: Logger) {
+    public init(mempool: Mempool, network: any PeerNetwork, broadcast: Bool = true,
+                metrics: MempoolMetrics = NodeMetrics.none.mempool, logger: Logger) {
         self.mempool = mempool
         self.network = network
         self.broadcastEnabled = broadcast
+        self.metrics = metrics
         self.logger = logger
     }
 
     /// A transaction from a client (RPC `broadcast_tx_*`).
     public func submit(_ tx: Bytes) async -> CheckTxOutcome {
         let outcome = await mempool.checkTx(tx)
+        metrics.checked(tx, outcome)
         if outcome.isAccepted { await relay([tx]) }
         return outcome
     }
@@ -39,7 +43,9 @@ public actor MempoolReactor {
         var accepted: [Bytes] = []
         for tx in message.txs {
             let bytes = Bytes(tx)
-            if await mempool.checkTx(bytes, from: peer).isAccepted { accepted.append(bytes) }
+            let outcome = await mempool.checkTx(bytes, from: peer)
+            metrics.checked(bytes, outcome)
+            if outcome.isAccepted { accepted.append(bytes) }
         }
         if !accepted.isEmpty { await relay(accepted) }
     }

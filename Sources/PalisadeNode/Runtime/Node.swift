@@ -10,6 +10,7 @@ import PalisadeRPC
 import PalisadeState
 import PalisadeStorage
 import PalisadeTypes
+import Prometheus
 
 /// A running validator: every part wired together (ARCHITECTURE §3). `run` returns when the node is
 /// asked to stop and throws when it must halt (a `NodeError`: app failure, app hash mismatch,
@@ -30,6 +31,10 @@ public final class Node: Sendable {
     let asyncSubmissions: SubmissionBudget
     /// Nil when `[tx_index] indexer = "null"`.
     public let eventIndex: EventIndex?
+    /// What the runtime records; `.none` unless `[instrumentation] prometheus`.
+    public let metrics: NodeMetrics
+    /// This node's own registry (never the process-wide default), served at `/metrics`.
+    let metricsRegistry: PrometheusCollectorRegistry?
     private let lock: HomeLock
 
     /// Opens storage, connects the app and replays what it lacks, opens the signer and the WAL.
@@ -62,6 +67,15 @@ public final class Node: Sendable {
         let wal: ConsensusWAL
         do { wal = try ConsensusWAL(path: paths.walFile) } catch { throw NodeError.storage("\(error)") }
 
+        if config.instrumentation.prometheus {
+            let registry = PrometheusCollectorRegistry()
+            metricsRegistry = registry
+            metrics = .prometheus(registry: registry, namespace: config.instrumentation.namespace,
+                                  chainID: home.genesis.chainID, validatorAddress: home.privValidatorKey.address)
+        } else {
+            metricsRegistry = nil
+            metrics = .none
+        }
         mempool = Mempool(config: config.mempool, app: app, height: state.lastBlockHeight)
         let switchLogger = logger.module(LogModule.p2p)
         var transport = config.p2p.transport
@@ -82,7 +96,7 @@ public final class Node: Sendable {
                             persistentPeers: config.p2p.persistentPeers, configuration: transport,
                             switchConfiguration: switchConfiguration,
                             log: { switchLogger.info("\($0)") })
-        let network = SwitchNetwork(peerSwitch: peerSwitch)
+        let network = SwitchNetwork(peerSwitch: peerSwitch, metrics: metrics.p2p)
         events = NodeEventHub()
         let hub = events
         evidencePool = try EvidencePool(chainID: home.genesis.chainID, state: state, store: store, network: network,
@@ -91,7 +105,8 @@ public final class Node: Sendable {
                                  signer: signer, wal: wal, store: store, app: app, mempool: mempool,
                                  evidence: evidencePool, network: network,
                                  production: config.consensus.blockProduction,
-                                 observer: NodeObserver { hub.publish($0) }, logger: logger.module(LogModule.consensus))
+                                 observer: NodeObserver { hub.publish($0) }, metrics: metrics,
+                                 logger: logger.module(LogModule.consensus))
         if config.txIndex.indexer == .kv {
             do { eventIndex = try EventIndex(path: paths.dataDirectory + "/tx_index.db") } catch {
                 throw NodeError.storage("\(error)")
@@ -100,7 +115,7 @@ public final class Node: Sendable {
             eventIndex = nil
         }
         mempoolReactor = MempoolReactor(mempool: mempool, network: network, broadcast: config.mempoolBroadcast,
-                                        logger: logger.module(LogModule.mempool))
+                                        metrics: metrics.mempool, logger: logger.module(LogModule.mempool))
         asyncSubmissions = SubmissionBudget(maxCount: config.mempool.size,
                                             maxBytes: Int(min(config.mempool.maxTxsBytes, 64 << 20)))
     }
@@ -134,6 +149,17 @@ public final class Node: Sendable {
                 // The RPC listens before consensus begins: a node that cannot bind its laddr stops
                 // before it signs anything (`next` rethrows the listen error).
                 if await rpc.listeningPort() == 0 { try await group.next() }
+                if let metricsServer = self.makeMetricsServer() {
+                    group.addTask {
+                        do { try await metricsServer.run() } catch let error as RPCListenError {
+                            throw NodeError.listen(key: "instrumentation.prometheus_listen_addr", address: error.address,
+                                                   reason: error.reason)
+                        } catch {
+                            self.logger.error("metrics server stopped", metadata: ["error": "\(error)"])
+                        }
+                    }
+                    if await metricsServer.listeningPort() == 0 { try await group.next() }
+                }
                 group.addTask { try await self.driver.run() }
                 if let socketApp = self.app as? ABCISocketClient {
                     // A socket app that goes away halts the node at once, not at its next call:
@@ -227,6 +253,20 @@ public final class Node: Sendable {
         return RPCServer(backend: backend, configuration: configuration, logger: logger.module(LogModule.rpc))
     }
 
+    /// The `/metrics` listener, when `[instrumentation] prometheus` is on. Values that are a
+    /// reading of some part's state (peers, mempool contents) are read at each scrape.
+    private func makeMetricsServer() -> MetricsServer? {
+        guard let registry = metricsRegistry else { return nil }
+        let instrumentation = home.config.instrumentation
+        return MetricsServer(host: instrumentation.prometheusListenAddr.host, port: instrumentation.prometheusListenAddr.port,
+                             maxOpenConnections: instrumentation.maxOpenConnections,
+                             logger: logger.module(LogModule.rpc)) { [self] in
+            metrics.p2p.peers.record(await peerSwitch.peers.count)
+            metrics.mempool.contents(count: await mempool.size, bytes: await mempool.sizeBytes)
+            return registry.emitToBuffer()
+        }
+    }
+
     /// A peer's message on its way to a reactor, with its share of the inbound budget.
     private struct PeerMessage: Sendable {
         var peer: String
@@ -255,6 +295,7 @@ public final class Node: Sendable {
                                                   metadata: ["peer": "\(id)", "reason": "\(reason)"])
                 driver.enqueue(.peerDisconnected(id))
             case let .message(from, channel, bytes, lease):
+                metrics.p2p.received(channel: channel, bytes: bytes.count)
                 switch channel {
                 case NodeChannel.mempool:
                     mempool.yield(PeerMessage(peer: from, bytes: bytes, lease: lease))

@@ -5,13 +5,18 @@ import PalisadeP2P
 /// peer and drops a peer whose queue overflows.
 struct SwitchNetwork: PeerNetwork {
     let peerSwitch: Switch
+    /// Counts the bytes queued for peers, by channel.
+    var metrics: P2PMetrics = NodeMetrics.none.p2p
 
     func send(to peer: String, channel: UInt8, bytes: Bytes) async {
-        _ = await peerSwitch.send(to: peer, channel: channel, bytes: bytes)
+        if await peerSwitch.send(to: peer, channel: channel, bytes: bytes) {
+            metrics.sent(channel: channel, bytes: bytes.count)
+        }
     }
 
     func broadcast(channel: UInt8, bytes: Bytes) async {
-        await peerSwitch.broadcast(channel: channel, bytes: bytes)
+        let copies = await peerSwitch.broadcast(channel: channel, bytes: bytes)
+        metrics.sent(channel: channel, bytes: bytes.count, copies: copies)
     }
 
     /// Every disconnect the reactors ask for is for misbehaviour, so the peer is also banned for
