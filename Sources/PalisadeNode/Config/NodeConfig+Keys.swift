@@ -90,6 +90,12 @@ extension NodeConfig {
                 c.consensus.createEmptyBlocksInterval = try v.duration()
             },
         ],
+        "storage": [
+            "discard_abci_responses": { (c, v) throws(ConfigError) in c.storage.discardABCIResponses = try v.bool() },
+        ],
+        "kvstore": [
+            "retain_blocks": { (c, v) throws(ConfigError) in c.kvstore.retainBlocks = Int64(try v.integer()) },
+        ],
         "tx_index": [
             "indexer": { (c, v) throws(ConfigError) in
                 let text = try v.string()

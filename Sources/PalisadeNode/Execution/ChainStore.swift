@@ -1,6 +1,7 @@
 import PalisadeABCI
 import PalisadeCrypto
 import PalisadeState
+import PalisadeStorage
 import PalisadeTypes
 
 /// What the node needs from durable block storage. `PalisadeStorage.BlockStore` (SQLite) is the
@@ -28,6 +29,12 @@ public protocol ChainStore: Sendable {
     func extendedCommit(at height: Int64) throws -> ExtendedCommit?
     func finalizeBlockResponse(at height: Int64) throws -> FinalizeBlockResponse?
     func validators(at height: Int64) throws -> ValidatorSet?
+    /// The lowest stored block (`earliest_block_height`), 0 when none is stored.
+    func baseHeight() throws -> Int64
+    /// Prunes what is below `retainHeight` (the app's `ResponseCommit.retain_height`) and no
+    /// longer needed, given `state`, the latest stored state; bounded work per call (the rest
+    /// on later calls). Refuses 0 and heights above the latest block.
+    func prune(retainHeight: Int64, state: ChainState) throws -> ChainStorePruning
 
     // The evidence pool's memory. `saveHeight` records the block's evidence as committed and
     // drops it from the pending items, in the same transaction.
@@ -46,3 +53,6 @@ extension ChainStore {
         { height in (try? self.validators(at: height)) ?? nil }
     }
 }
+
+/// What one `ChainStore.prune` did: the block store's own account.
+public typealias ChainStorePruning = BlockStore.PruneOutcome

@@ -36,6 +36,12 @@ extension BlockStore {
         public var pruned: Int64
         /// True when the retain height is not reached yet (the bound stopped it).
         public var incomplete: Bool
+
+        public init(base: Int64, pruned: Int64, incomplete: Bool) {
+            self.base = base
+            self.pruned = pruned
+            self.incomplete = incomplete
+        }
     }
 
     /// Prunes heights below `retainHeight`, given `state`, the latest stored state (its evidence
