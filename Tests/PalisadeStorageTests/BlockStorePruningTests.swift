@@ -84,6 +84,23 @@ struct BlockStorePruningTests {
         #expect(try store.latestState() == saved[4].state)
     }
 
+    /// `palisade rollback` needs block n-1: at the base it refuses, naming the pruning.
+    @Test func rollbackStopsAtTheBase() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let (store, saved) = try BlockStoreTests.chain(10, in: directory)
+        try store.prune(retainHeight: 9, state: try Self.state(saved))
+        #expect(try store.rollbackLatestHeight() == saved[8].state)
+        do {
+            _ = try store.rollbackLatestHeight()
+            Issue.record("rolled back below the base")
+        } catch {
+            #expect(error.kind == .invalidArgument)
+            #expect(error.reason.contains("block 8 is not in this store (pruned"), "\(error)")
+        }
+        #expect(try store.latestState() == saved[8].state)
+    }
+
     @Test func eachCallDeletesAtMostItsBatches() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }

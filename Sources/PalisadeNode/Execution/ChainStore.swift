@@ -29,6 +29,7 @@ public protocol ChainStore: Sendable {
     func extendedCommit(at height: Int64) throws -> ExtendedCommit?
     func finalizeBlockResponse(at height: Int64) throws -> FinalizeBlockResponse?
     func validators(at height: Int64) throws -> ValidatorSet?
+    func blockTime(at height: Int64) throws -> Timestamp?
     /// The lowest stored block (`earliest_block_height`), 0 when none is stored.
     func baseHeight() throws -> Int64
     /// Prunes what is below `retainHeight` (the app's `ResponseCommit.retain_height`) and no
@@ -46,6 +47,10 @@ public protocol ChainStore: Sendable {
 
 extension ChainStore {
     public func blockBytes(at height: Int64) throws -> Bytes? { try block(at: height)?.protobuf }
+
+    /// The time of block `height`, which duplicate-vote evidence from that height must carry.
+    /// `BlockStore` keeps it after pruning the block, while such evidence is not expired.
+    public func blockTime(at height: Int64) throws -> Timestamp? { try block(at: height)?.header.time }
 
     /// `validators(at:)` as `BlockValidator` takes it: a height the store cannot answer for is
     /// unknown, which fails the evidence that names it.

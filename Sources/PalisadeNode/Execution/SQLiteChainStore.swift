@@ -34,6 +34,8 @@ struct SQLiteChainStore: ChainStore {
 
     func baseHeight() throws -> Int64 { try store.baseHeight() }
 
+    func blockTime(at height: Int64) throws -> Timestamp? { try store.blockTime(at: height) }
+
     /// One batch of `BlockStore.pruneBatchHeights` heights at most, then free pages beyond the
     /// store's reserve go back to the file system.
     func prune(retainHeight: Int64, state: ChainState) throws -> ChainStorePruning {
