@@ -73,10 +73,6 @@ public struct Handshake: Sendable {
             }
             return state
         }
-        if appHeight == 0 {
-            // A fresh app behind a non-empty store: it needs the genesis before the blocks.
-            _ = try await initChain(appVersion: info.appVersion)
-        }
         let first = max(appHeight + 1, state.initialHeight)
         let base: Int64
         do { base = try store.baseHeight() } catch { throw NodeError.storage("reading the store's base: \(error)") }
@@ -84,6 +80,10 @@ public struct Handshake: Sendable {
             // CometBFT's ErrAppBlockHeightTooLow: the blocks the app lacks were pruned.
             throw NodeError.handshake("the app is at height \(appHeight) but this node's store begins at \(base) "
                 + "(the blocks below were pruned): restore the app's data, or start this node afresh from its peers")
+        }
+        if appHeight == 0 {
+            // A fresh app behind a non-empty store: it needs the genesis before the blocks.
+            _ = try await initChain(appVersion: info.appVersion)
         }
         logger.notice("replaying blocks the app has not committed", metadata: ["from": "\(first)", "to": "\(storeHeight)"])
         for height in first...storeHeight {
