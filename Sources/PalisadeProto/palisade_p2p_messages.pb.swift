@@ -47,6 +47,9 @@ public nonisolated struct Palisade_P2p_NewRoundStep: Sendable {
   /// The highest height this peer has stored a block for (its catch-up point).
   public var lastStoredHeight: Int64 = 0
 
+  /// The lowest height it still stores a block for (above 1 once it prunes); 0 if unknown.
+  public var storedBase: Int64 = 0
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -312,7 +315,7 @@ fileprivate nonisolated let _protobuf_package = "palisade.p2p"
 
 nonisolated extension Palisade_P2p_NewRoundStep: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".NewRoundStep"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}height\0\u{1}round\0\u{1}step\0\u{3}last_stored_height\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}height\0\u{1}round\0\u{1}step\0\u{3}last_stored_height\0\u{3}stored_base\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -324,6 +327,7 @@ nonisolated extension Palisade_P2p_NewRoundStep: SwiftProtobuf.Message, SwiftPro
       case 2: try { try decoder.decodeSingularInt32Field(value: &self.round) }()
       case 3: try { try decoder.decodeSingularUInt32Field(value: &self.step) }()
       case 4: try { try decoder.decodeSingularInt64Field(value: &self.lastStoredHeight) }()
+      case 5: try { try decoder.decodeSingularInt64Field(value: &self.storedBase) }()
       default: break
       }
     }
@@ -342,6 +346,9 @@ nonisolated extension Palisade_P2p_NewRoundStep: SwiftProtobuf.Message, SwiftPro
     if self.lastStoredHeight != 0 {
       try visitor.visitSingularInt64Field(value: self.lastStoredHeight, fieldNumber: 4)
     }
+    if self.storedBase != 0 {
+      try visitor.visitSingularInt64Field(value: self.storedBase, fieldNumber: 5)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -350,6 +357,7 @@ nonisolated extension Palisade_P2p_NewRoundStep: SwiftProtobuf.Message, SwiftPro
     if lhs.round != rhs.round {return false}
     if lhs.step != rhs.step {return false}
     if lhs.lastStoredHeight != rhs.lastStoredHeight {return false}
+    if lhs.storedBase != rhs.storedBase {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -27,6 +27,10 @@ struct AppCommand: AsyncParsableCommand {
     @Option(help: "SQLite file that keeps the committed state across restarts (default: in memory only).")
     var db: String?
 
+    @Option(name: .customLong("retain-blocks"),
+            help: "kvstore: blocks the node keeps; each Commit answers retain_height = height - N + 1 (0 keeps all).")
+    var retainBlocks: Int64 = 0
+
     /// A test fault for the end-to-end restart tests: FinalizeBlock at this height throws.
     @Option(name: .customLong("fail-finalize-at-height"),
             help: ArgumentHelp("Test fault: FinalizeBlock at this height throws (the node must halt).", visibility: .hidden))
@@ -38,6 +42,8 @@ struct AppCommand: AsyncParsableCommand {
     var wrongAppHashAtHeight: Int64?
 
     func run() async throws {
+        guard retainBlocks >= 0 else { throw ValidationError("--retain-blocks: must not be negative, got \(retainBlocks)") }
+        guard retainBlocks == 0 || name == .kvstore else { throw ValidationError("--retain-blocks: kvstore only") }
         let address: ABCIAddress
         do {
             address = try ABCIAddress(parsing: laddr)
@@ -66,8 +72,9 @@ struct AppCommand: AsyncParsableCommand {
     private func makeApplication() async throws -> any Application {
         switch name {
         case .kvstore:
-            guard let db else { return KVStoreApplication() }
-            return try await KVStoreApplication.open(databasePath: db)
+            let app = if let db { try await KVStoreApplication.open(databasePath: db) } else { KVStoreApplication() }
+            await app.retain(blocks: retainBlocks)
+            return app
         case .staking:
             guard let db else { return StakingApplication() }
             return try await StakingApplication.open(databasePath: db)

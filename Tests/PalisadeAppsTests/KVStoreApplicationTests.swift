@@ -182,6 +182,23 @@ struct Driver {
         await #expect(throws: KVStoreError.commitWithoutBlock) { try await app.commit() }
     }
 
+    /// CometBFT kvstore's `RetainBlocks`: nothing asked until the chain is that long, then
+    /// `height - retainBlocks + 1`; 0 (the default) never asks.
+    @Test func retainBlocksSetsTheCommitRetainHeight() async throws {
+        let app = KVStoreApplication()
+        await app.retain(blocks: 3)
+        let d = Driver(app)
+        var asked: [Int64] = []
+        for height: Int64 in 1...5 {
+            _ = try await app.finalizeBlock(d.request([], height: height))
+            asked.append(try await app.commit().retainHeight)
+        }
+        #expect(asked == [0, 0, 1, 2, 3])
+        let keepsAll = KVStoreApplication()
+        _ = try await keepsAll.finalizeBlock(d.request([], height: 1))
+        #expect(try await keepsAll.commit().retainHeight == 0)
+    }
+
     @Test func tenThousandTxBlock() async throws {
         let store = InMemoryKVStateStore()
         var d = Driver(KVStoreApplication(store: store))

@@ -18,13 +18,7 @@ struct InspectLocalnetTests {
         watch.poll()
         let stopped = watch.height(0)
 
-        guard let binary = Localnet.binary else { throw LocalnetError("no palisade binary") }
-        let inspect = Process()
-        inspect.executableURL = URL(fileURLWithPath: binary)
-        inspect.arguments = ["inspect", "--home", net.home(0)]
-        inspect.standardOutput = FileHandle.nullDevice
-        inspect.standardError = FileHandle.nullDevice
-        try inspect.run()
+        let inspect = try net.startInspect(0)
         defer { if inspect.isRunning { kill(inspect.processIdentifier, SIGKILL) }; inspect.waitUntilExit() }
         var answered: [String: Any]?
         for _ in 0..<300 where answered == nil {

@@ -29,6 +29,19 @@ extension Localnet {
 
     /// Sets `key` in `[section]` of every validator's `config.toml` (before they start), e.g.
     /// `timeout_propose` so that heights whose proposer is down cost less.
+    /// `palisade inspect` on node `index`'s home (the node must be stopped), output discarded;
+    /// the caller kills it.
+    func startInspect(_ index: Int) throws -> Process {
+        guard let binary = Self.binary else { throw LocalnetError("no palisade binary") }
+        let inspect = Process()
+        inspect.executableURL = URL(fileURLWithPath: binary)
+        inspect.arguments = ["inspect", "--home", home(index)]
+        inspect.standardOutput = FileHandle.nullDevice
+        inspect.standardError = FileHandle.nullDevice
+        try inspect.run()
+        return inspect
+    }
+
     func setConfig(section: String, key: String, to value: String) throws {
         for index in 0..<validators {
             let path = home(index) + "/config/config.toml"

@@ -22,6 +22,19 @@ struct BlockSyncPoolTests {
         #expect(pool.inFlight == 7)
     }
 
+    @Test("a peer that pruned below a height is not asked for it; one that did not say is")
+    func prunedHeightsAreNotAsked() {
+        var limits = BlockSyncPool.Limits()
+        limits.window = 6
+        var pool = BlockSyncPool(next: 5, limits: limits)
+        let planned = pool.plan(peers: ["pruned": 100, "old": 100], bases: ["pruned": 8, "old": 0], now: 0)
+        #expect(planned.map(\.height) == [5, 6, 7, 8, 9, 10])
+        #expect(planned.filter { $0.height < 8 }.allSatisfy { $0.peer == "old" }, "\(planned)")
+        // Only a pruned peer: the heights below its base wait (state sync's job, not built).
+        var alone = BlockSyncPool(next: 5, limits: limits)
+        #expect(alone.plan(peers: ["pruned": 100], bases: ["pruned": 8], now: 0).map(\.height) == [8, 9, 10])
+    }
+
     @Test("chunks from the asked peer complete a block; from anyone else they are unsolicited")
     func chunks() throws {
         let (block, commit) = try SyncFixture.block(height: 1, bytes: 2_500_000)

@@ -2,6 +2,7 @@ import Logging
 import PalisadeABCI
 import PalisadeApps
 import PalisadeCrypto
+import PalisadeStorage
 @testable import PalisadeNode
 import PalisadeTypes
 import Synchronization
@@ -42,6 +43,32 @@ struct HandshakeTests {
             try await Handshake(app: NegativeHeightApp(), store: store, genesis: genesis, logger: logger).run()
         }
         #expect(String(describing: error).contains("negative last block height"))
+    }
+}
+
+extension HandshakeTests {
+    /// CometBFT's ErrAppBlockHeightTooLow: the blocks an app lacks may be pruned; the app is not
+    /// sent InitChain or any block, and the error says why.
+    @Test("an app whose next block is below the store's base is refused before InitChain")
+    func appBelowTheBaseIsRefused() async throws {
+        let store = MemoryChainStore()
+        var workload = try BlockStoreWorkload(chainID: "handshake")
+        try store.saveInitialState(workload.initialState)
+        for _ in 0..<10 {
+            let height = try workload.next()
+            try store.saveHeight(block: height.block, blockID: height.blockID, seenCommit: height.seenCommit,
+                                 voteExtensions: nil, state: height.state, response: height.finalizeBlockResponse)
+        }
+        #expect(try store.prune(retainHeight: 6, state: workload.state).base == 6)
+        let key = try #require(Ed25519PrivateKey(seed: Array(repeating: 3, count: 32)))
+        let genesis = GenesisDoc(genesisTime: Timestamp(seconds: 1_700_000_000), chainID: "handshake",
+                                 validators: [GenesisValidator(publicKey: key.publicKey, power: 10)])
+        let fresh = CountingApp()
+        let error = await #expect(throws: NodeError.self) {
+            try await Handshake(app: fresh, store: store, genesis: genesis, logger: Logger(label: "handshake")).run()
+        }
+        #expect(String(describing: error).contains("store begins at 6"), "\(String(describing: error))")
+        #expect(fresh.initChains.withLock { $0 } == 0)
     }
 }
 

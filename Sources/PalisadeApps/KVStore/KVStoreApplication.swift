@@ -32,6 +32,8 @@ public actor KVStoreApplication: Application {
     public internal(set) var snapshotFailure: String?
     /// A state-sync restore in progress (between OfferSnapshot and its last chunk).
     var restoring: KVSnapshotRestore?
+    /// Blocks the node should keep (CometBFT kvstore's `RetainBlocks`); 0 keeps every block.
+    public private(set) var retainBlocks: Int64 = 0
 
     /// An app over an in-memory store (a fresh, empty one by default), resumed from its contents.
     public init(store: InMemoryKVStateStore = InMemoryKVStateStore()) {
@@ -134,13 +136,21 @@ public actor KVStoreApplication: Application {
         return FinalizeBlockResponse(txResults: results, validatorUpdates: updates.list, appHash: batch.head.appHash)
     }
 
-    /// Writes the last finalized block to the store, then makes it the committed state.
+    /// Writes the last finalized block to the store, then makes it the committed state. With
+    /// `retainBlocks` set, asks the node to keep only that many blocks, as CometBFT's kvstore
+    /// does: `retain_height = height - retainBlocks + 1` once the chain is that long.
     public func commit() async throws -> CommitResponse {
         guard let pending else { throw KVStoreError.commitWithoutBlock }
         try save(pending.batch, validators: pending.validators)
         self.pending = nil
         takeSnapshotIfDue()
-        return CommitResponse()
+        guard retainBlocks > 0, head.height >= retainBlocks else { return CommitResponse() }
+        return CommitResponse(retainHeight: head.height - retainBlocks + 1)
+    }
+
+    /// Sets `retainBlocks` (`[kvstore] retain_blocks`, `palisade app kvstore --retain-blocks`).
+    public func retain(blocks: Int64) {
+        retainBlocks = max(0, blocks)
     }
 
     func save(_ batch: KVCommitBatch, validators: [Ed25519PublicKey: Int64]) throws {

@@ -68,9 +68,11 @@ struct BlockSyncPool {
     var bufferedBytes: Int { requests.values.reduce(0) { $0 + $1.bytes } + readyBytes.values.reduce(0, +) }
 
     /// The requests to send now, lowest heights first. `peers` maps each peer to the highest
-    /// height it has stored; a peer is asked only for heights it holds, and the least loaded
-    /// peer that holds a height gets it, so a window spreads over every useful peer.
-    mutating func plan(peers: [String: Int64], now: Int64) -> [(peer: String, height: Int64)] {
+    /// height it has stored, `bases` to the lowest (a peer that prunes has nothing below it); a
+    /// peer is asked only for heights it holds, and the least loaded peer that holds a height
+    /// gets it, so a window spreads over every useful peer.
+    mutating func plan(peers: [String: Int64], bases: [String: Int64] = [:],
+                       now: Int64) -> [(peer: String, height: Int64)] {
         var load: [String: Int] = [:]
         for request in requests.values { load[request.peer, default: 0] += 1 }
         let usable = peers.keys.sorted().filter { (excludedUntil[$0] ?? .min) <= now }
@@ -79,7 +81,9 @@ struct BlockSyncPool {
         while height < next + limits.window, bufferedBytes < limits.maxBufferedBytes {
             defer { height += 1 }
             guard requests[height] == nil, ready[height] == nil else { continue }
-            let holders = usable.filter { (peers[$0] ?? 0) >= height && load[$0, default: 0] < limits.perPeer }
+            let holders = usable.filter {
+                (peers[$0] ?? 0) >= height && (bases[$0] ?? 0) <= height && load[$0, default: 0] < limits.perPeer
+            }
             // The least loaded holder; among equals the one with the lowest height, which keeps
             // the peers that hold more free for the heights only they can serve.
             guard let peer = holders.min(by: {

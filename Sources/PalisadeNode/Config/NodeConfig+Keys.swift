@@ -111,6 +111,12 @@ extension NodeConfig {
                 c.instrumentation.namespace = text
             },
         ],
+        "storage": [
+            "discard_abci_responses": { (c, v) throws(ConfigError) in c.storage.discardABCIResponses = try v.bool() },
+        ],
+        "kvstore": [
+            "retain_blocks": { (c, v) throws(ConfigError) in c.kvstore.retainBlocks = Int64(try v.integer()) },
+        ],
         "tx_index": [
             "indexer": { (c, v) throws(ConfigError) in
                 let text = try v.string()

@@ -74,6 +74,11 @@ extension NodeConfig {
                 warn(key, source.line(of: key, in: nil), "unknown key")
             }
         }
+        if config.kvstore.retainBlocks > 0, config.proxyApp != .kvstore {
+            throw ConfigError(file: fileName, key: "kvstore.retain_blocks", line: source.line(of: "retain_blocks", in: "kvstore"),
+                              reason: "applies to proxy_app = \"kvstore\" only; \(config.proxyApp) sets its own retain "
+                                  + "height in its Commit answers")
+        }
         return (config, warnings)
     }
 

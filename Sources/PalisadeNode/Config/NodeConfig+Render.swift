@@ -91,6 +91,14 @@ extension NodeConfig {
         out.comment("Not \"0s\": a new height waits at most this long for a transaction, then makes a block anyway.")
         out.duration("create_empty_blocks_interval", consensus.createEmptyBlocksInterval)
 
+        out.section("storage", "What the block store keeps.")
+        out.comment("true: keep only the latest FinalizeBlock answer (block_results is then refused).")
+        out.bool("discard_abci_responses", storage.discardABCIResponses)
+
+        out.section("kvstore", "The built-in kvstore (proxy_app = \"kvstore\").")
+        out.comment("Keep the last N blocks: each Commit asks the node to prune below height - N + 1; 0 keeps all.")
+        out.integer("retain_blocks", Int(kvstore.retainBlocks))
+
         out.section("tx_index", "Transaction indexing for the tx and tx_search methods.")
         out.comment("\"kv\" (indexed in SQLite) or \"null\" (no index).")
         out.string("indexer", txIndex.indexer.rawValue)

@@ -37,6 +37,8 @@ public struct NodeConfig: Sendable, Hashable {
     public var consensus = ConsensusConfig()
     public var txIndex = TxIndexConfig()
     public var instrumentation = InstrumentationConfig()
+    public var storage = StorageConfig()
+    public var kvstore = KVStoreConfig()
 
     public init() {}
 
@@ -148,6 +150,26 @@ public struct TxIndexConfig: Sendable, Hashable {
 
     /// `indexer`
     public var indexer: Indexer = .kv
+
+    public init() {}
+}
+
+/// `[storage]` (CometBFT v0.38's `StorageConfig`).
+public struct StorageConfig: Sendable, Hashable {
+    /// `discard_abci_responses`: keep only the latest height's FinalizeBlock answer (a restart's
+    /// replay needs it) instead of every height's; RPC `block_results` is then refused with
+    /// CometBFT's "node is not persisting finalize block responses".
+    public var discardABCIResponses: Bool = false
+
+    public init() {}
+}
+
+/// `[kvstore]`: the built-in kvstore's own options (Palisade's section; CometBFT's e2e app has
+/// the same key in its `app.toml`).
+public struct KVStoreConfig: Sendable, Hashable {
+    /// `retain_blocks`: when not 0, each Commit answers `retain_height = height - retain_blocks + 1`,
+    /// so the node keeps the last `retain_blocks` blocks and prunes the rest.
+    public var retainBlocks: Int64 = 0
 
     public init() {}
 }

@@ -125,7 +125,7 @@ extension ConsensusDriver {
 
     func requestBlocks() async throws {
         guard syncing else { return }
-        let planned = sync.plan(peers: reactor.storedHeights, now: nowMilliseconds)
+        let planned = sync.plan(peers: reactor.storedHeights, bases: reactor.storedBases, now: nowMilliseconds)
         for (peer, height) in planned {
             await network.send(to: peer, channel: NodeChannel.blockSync,
                                bytes: BlockSyncMessage.request(height: height).encoded())

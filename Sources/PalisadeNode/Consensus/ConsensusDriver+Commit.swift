@@ -42,6 +42,7 @@ extension ConsensusDriver {
         }
         chain = outcome.state
         lastCommit = commit
+        logPruning(outcome.pruning)
         lastCommitExtensions = voteExtensions ?? []
         // The height is stored; replay after a restart starts after this marker.
         if markHeight { try writeEndHeight(block.header.height) }
@@ -55,6 +56,20 @@ extension ConsensusDriver {
             "app_hash": "\(outcome.response.appHash.upperHex)"])
         observer.publish(.newBlock(CommittedBlock(block: block, blockID: blockID, commit: commit,
                                                   response: outcome.response, state: outcome.state)))
+    }
+
+    /// The store's base after the app's retain height, as peers are told (`roundState`).
+    private func logPruning(_ pruning: Result<ChainStorePruning, BlockExecutor.PruningFailure>?) {
+        switch pruning {
+        case .success(let done)?:
+            storedBase = done.base
+            logger.debug("pruned blocks", metadata: ["pruned": "\(done.pruned)", "base": "\(done.base)"])
+        case .failure(let failure)?:
+            logger.error("failed to prune blocks", metadata: ["retain_height": "\(failure.retainHeight)",
+                                                              "err": "\(failure.reason)"])
+        case nil:
+            break
+        }
     }
 
     /// The WAL's marker that `height` is stored and committed, synced.

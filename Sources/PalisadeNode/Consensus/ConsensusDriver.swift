@@ -107,6 +107,8 @@ public actor ConsensusDriver {
     /// Block bytes block sync served each peer since the last heartbeat, and the bound on them.
     var servedBytes: [String: Int] = [:]
     var servedBytesLimit = ConsensusDriver.servedBytesPerHeartbeat
+    /// The lowest block the store holds (it moves up as the app's retain height prunes).
+    var storedBase: Int64 = 0
 
     /// Events with what to call once each is handled. Unbounded as a stream, but every peer
     /// message in it holds its share of the switch's `InboundBudget` until handled, so peers
@@ -144,6 +146,7 @@ public actor ConsensusDriver {
         self.executor = BlockExecutor(app: app, store: store, metrics: metrics.state)
         self.core = ConsensusState(chainID: chainID, validatorAddress: signer?.address, config: config)
         (events, continuation) = AsyncStream.makeStream(of: (Event, Handled?).self)
+        storedBase = (try? store.baseHeight()) ?? 0
         if state.lastBlockHeight > 0 {
             lastCommit = try? store.decidedCommit(at: state.lastBlockHeight)
             // The extended commit is the seen commit with extensions; it fits only while the
@@ -247,7 +250,7 @@ public actor ConsensusDriver {
     /// Where we are, as peers are told.
     var roundState: PeerRoundState {
         PeerRoundState(height: core.height, round: core.round, step: core.step.wireValue,
-                       lastStoredHeight: chain.lastBlockHeight)
+                       lastStoredHeight: chain.lastBlockHeight, storedBase: storedBase)
     }
 
     private func announceIfChanged() async throws {

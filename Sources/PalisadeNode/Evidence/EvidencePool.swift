@@ -195,19 +195,19 @@ public actor EvidencePool {
             return .ignored("cannot read the block store: \(error)")
         }
         if isExpired(evidence) { return .ignored("expired (height \(evidence.height), last \(state.lastBlockHeight))") }
-        let block: Block?
+        let blockTime: Timestamp?
         let validators: ValidatorSet?
         do {
-            block = try store.block(at: evidence.height)
+            blockTime = try store.blockTime(at: evidence.height)
             validators = try store.validators(at: evidence.height)
         } catch {
             return .ignored("cannot read the block store: \(error)")
         }
-        guard let block, let validators else {
+        guard let blockTime, let validators else {
             return .ignored("height \(evidence.height) is pruned or not stored here")
         }
-        guard evidence.timestamp == block.header.time else {
-            return .invalid("timestamp \(evidence.timestamp) is not the block time \(block.header.time) at height \(evidence.height)")
+        guard evidence.timestamp == blockTime else {
+            return .invalid("timestamp \(evidence.timestamp) is not the block time \(blockTime) at height \(evidence.height)")
         }
         do { try evidence.verify(chainID: chainID, validatorSet: validators) } catch {
             return .invalid("\(error)")
@@ -230,9 +230,9 @@ public actor EvidencePool {
             let evidence: DuplicateVoteEvidence
             do {
                 guard let validators = try store.validators(at: first.height),
-                      let block = try store.block(at: first.height) else { continue }
+                      let blockTime = try store.blockTime(at: first.height) else { continue }
                 evidence = try DuplicateVoteEvidence(conflicting: first, second, validatorSet: validators,
-                                                     timestamp: block.header.time)
+                                                     timestamp: blockTime)
             } catch {
                 logger.warning("conflicting votes not turned into evidence", metadata: ["error": "\(error)"])
                 continue

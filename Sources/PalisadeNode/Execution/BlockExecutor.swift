@@ -18,6 +18,14 @@ struct BlockExecutor: Sendable {
     struct Outcome: Sendable {
         var state: ChainState
         var response: FinalizeBlockResponse
+        /// What pruning to the app's retain height did; nil when the app asked for none.
+        var pruning: Result<ChainStorePruning, PruningFailure>? = nil
+    }
+
+    /// A prune the store refused or failed: logged, never fatal (CometBFT logs it and goes on).
+    struct PruningFailure: Error, Sendable {
+        var retainHeight: Int64
+        var reason: String
     }
 
     /// Validates `block` again (a decided block can still disagree with our state, when our app
@@ -39,10 +47,25 @@ struct BlockExecutor: Sendable {
         } catch {
             throw NodeError.storage("saving height \(block.header.height): \(error)")
         }
-        do { _ = try await app.commit() } catch {
+        let committed: CommitResponse
+        do { committed = try await app.commit() } catch {
             throw NodeError.application(call: "Commit", reason: "\(error)")
         }
-        return Outcome(state: next, response: response)
+        return Outcome(state: next, response: response, pruning: prune(retainHeight: committed.retainHeight, state: next))
+    }
+
+    /// CometBFT's `pruneBlocks` after Commit: a retain height of 0, or one the store's base
+    /// already reached, asks for nothing. One bounded batch per block (`BlockStore.pruneBatchHeights`),
+    /// so a retain height far ahead of the base is reached over the following blocks and no
+    /// single commit waits for a long delete.
+    func prune(retainHeight: Int64, state: ChainState) -> Result<ChainStorePruning, PruningFailure>? {
+        guard retainHeight > 0 else { return nil }
+        do {
+            guard retainHeight > (try store.baseHeight()) else { return nil }
+            return .success(try store.prune(retainHeight: retainHeight, state: state))
+        } catch {
+            return .failure(PruningFailure(retainHeight: retainHeight, reason: "\(error)"))
+        }
     }
 
     func finalize(_ block: Block, blockID: BlockID, state: ChainState) async throws -> FinalizeBlockResponse {

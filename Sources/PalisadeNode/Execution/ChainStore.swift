@@ -1,6 +1,7 @@
 import PalisadeABCI
 import PalisadeCrypto
 import PalisadeState
+import PalisadeStorage
 import PalisadeTypes
 
 /// What the node needs from durable block storage. `PalisadeStorage.BlockStore` (SQLite) is the
@@ -28,6 +29,13 @@ public protocol ChainStore: Sendable {
     func extendedCommit(at height: Int64) throws -> ExtendedCommit?
     func finalizeBlockResponse(at height: Int64) throws -> FinalizeBlockResponse?
     func validators(at height: Int64) throws -> ValidatorSet?
+    func blockTime(at height: Int64) throws -> Timestamp?
+    /// The lowest stored block (`earliest_block_height`), 0 when none is stored.
+    func baseHeight() throws -> Int64
+    /// Prunes what is below `retainHeight` (the app's `ResponseCommit.retain_height`) and no
+    /// longer needed, given `state`, the latest stored state; bounded work per call (the rest
+    /// on later calls). Refuses 0 and heights above the latest block.
+    func prune(retainHeight: Int64, state: ChainState) throws -> ChainStorePruning
 
     // The evidence pool's memory. `saveHeight` records the block's evidence as committed and
     // drops it from the pending items, in the same transaction.
@@ -40,9 +48,16 @@ public protocol ChainStore: Sendable {
 extension ChainStore {
     public func blockBytes(at height: Int64) throws -> Bytes? { try block(at: height)?.protobuf }
 
+    /// The time of block `height`, which duplicate-vote evidence from that height must carry.
+    /// `BlockStore` keeps it after pruning the block, while such evidence is not expired.
+    public func blockTime(at height: Int64) throws -> Timestamp? { try block(at: height)?.header.time }
+
     /// `validators(at:)` as `BlockValidator` takes it: a height the store cannot answer for is
     /// unknown, which fails the evidence that names it.
     var validatorSetLookup: (Int64) -> ValidatorSet? {
         { height in (try? self.validators(at: height)) ?? nil }
     }
 }
+
+/// What one `ChainStore.prune` did: the block store's own account.
+public typealias ChainStorePruning = BlockStore.PruneOutcome

@@ -73,11 +73,18 @@ public struct Handshake: Sendable {
             }
             return state
         }
+        let first = max(appHeight + 1, state.initialHeight)
+        let base: Int64
+        do { base = try store.baseHeight() } catch { throw NodeError.storage("reading the store's base: \(error)") }
+        guard first >= base else {
+            // CometBFT's ErrAppBlockHeightTooLow: the blocks the app lacks were pruned.
+            throw NodeError.handshake("the app is at height \(appHeight) but this node's store begins at \(base) "
+                + "(the blocks below were pruned): restore the app's data, or start this node afresh from its peers")
+        }
         if appHeight == 0 {
             // A fresh app behind a non-empty store: it needs the genesis before the blocks.
             _ = try await initChain(appVersion: info.appVersion)
         }
-        let first = max(appHeight + 1, state.initialHeight)
         logger.notice("replaying blocks the app has not committed", metadata: ["from": "\(first)", "to": "\(storeHeight)"])
         for height in first...storeHeight {
             try await replay(height: height, into: &state)
@@ -104,22 +111,25 @@ public struct Handshake: Sendable {
     /// the state before the block (the last validators) are set back for the call.
     private func replay(height: Int64, into state: inout ChainState) async throws {
         let block: Block?
-        let expected: FinalizeBlockResponse?
+        let expectedAppHash: Bytes?
         do {
             block = try store.block(at: height)
-            expected = try store.finalizeBlockResponse(at: height)
+            // With `discard_abci_responses` only the latest answer is kept; the next block's
+            // header carries the same app hash.
+            expectedAppHash = try store.finalizeBlockResponse(at: height)?.appHash
+                ?? store.block(at: height + 1)?.header.appHash
         } catch {
             throw NodeError.storage("reading block \(height) for replay: \(error)")
         }
-        guard let block, let expected else {
+        guard let block, let expectedAppHash else {
             throw NodeError.storage("block \(height) or its FinalizeBlock response is missing from the store")
         }
         var before = state
         before.lastValidators = height == state.initialHeight ? nil : (try? store.validators(at: height - 1)) ?? nil
         let executor = BlockExecutor(app: app, store: store)
         let response = try await executor.finalize(block, blockID: block.blockID, state: before)
-        guard response.appHash == expected.appHash else {
-            throw NodeError.appHashMismatch(height: height, ours: response.appHash, network: expected.appHash)
+        guard response.appHash == expectedAppHash else {
+            throw NodeError.appHashMismatch(height: height, ours: response.appHash, network: expectedAppHash)
         }
         do { _ = try await app.commit() } catch { throw NodeError.application(call: "Commit", reason: "\(error)") }
     }

@@ -73,6 +73,28 @@ public final class MemoryChainStore: ChainStore {
 
     public func validators(at height: Int64) throws -> ValidatorSet? { contents.withLock { $0.validators[height] } }
 
+    public func baseHeight() throws -> Int64 { contents.withLock { $0.blocks.keys.min() ?? 0 } }
+
+    /// Everything of the heights below `retainHeight` at once, validator sets included (the
+    /// simulator's chains are short; the evidence window is `BlockStore`'s concern).
+    public func prune(retainHeight: Int64, state: ChainState) throws -> ChainStorePruning {
+        try contents.withLock { contents throws(MemoryChainStoreError) in
+            guard retainHeight > 0, retainHeight <= contents.latest else {
+                throw .retainHeightOutOfRange(retainHeight, latest: contents.latest)
+            }
+            let below = contents.blocks.keys.filter { $0 < retainHeight }
+            for height in below {
+                contents.blocks[height] = nil
+                contents.seenCommits[height] = nil
+                contents.extendedCommits[height] = nil
+                contents.responses[height] = nil
+                contents.states[height] = nil
+            }
+            for height in contents.validators.keys where height < retainHeight - 1 { contents.validators[height] = nil }
+            return ChainStorePruning(base: contents.blocks.keys.min() ?? 0, pruned: Int64(below.count), incomplete: false)
+        }
+    }
+
     public func isEvidenceCommitted(hash: Bytes) throws -> Bool { contents.withLock { $0.committedEvidence.contains(hash) } }
 
     public func savePendingEvidence(_ evidence: DuplicateVoteEvidence) throws {
@@ -97,4 +119,6 @@ public final class MemoryChainStore: ChainStore {
 public enum MemoryChainStoreError: Error, Sendable, Hashable {
     /// `saveHeight` was given vote extensions that do not line up with the seen commit.
     case extensionsDoNotFitCommit(height: Int64)
+    /// `prune` was given 0, a negative height, or one above the latest stored block.
+    case retainHeightOutOfRange(Int64, latest: Int64)
 }

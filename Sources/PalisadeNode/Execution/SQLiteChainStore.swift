@@ -32,6 +32,18 @@ struct SQLiteChainStore: ChainStore {
 
     func validators(at height: Int64) throws -> ValidatorSet? { try store.validators(at: height) }
 
+    func baseHeight() throws -> Int64 { try store.baseHeight() }
+
+    func blockTime(at height: Int64) throws -> Timestamp? { try store.blockTime(at: height) }
+
+    /// One batch of `BlockStore.pruneBatchHeights` heights at most, then free pages beyond the
+    /// store's reserve go back to the file system.
+    func prune(retainHeight: Int64, state: ChainState) throws -> ChainStorePruning {
+        let outcome = try store.prune(retainHeight: retainHeight, state: state)
+        if outcome.pruned > 0 { try store.reclaimFreePages() }
+        return outcome
+    }
+
     func isEvidenceCommitted(hash: Bytes) throws -> Bool { try store.isEvidenceCommitted(hash: hash) }
 
     func savePendingEvidence(_ evidence: DuplicateVoteEvidence) throws { try store.savePendingEvidence(evidence) }

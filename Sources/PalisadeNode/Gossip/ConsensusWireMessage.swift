@@ -31,6 +31,7 @@ public enum ConsensusWireMessage: Sendable, Hashable {
             step.round = state.round
             step.step = UInt32(state.step)
             step.lastStoredHeight = state.lastStoredHeight
+            step.storedBase = state.storedBase
             message.newRoundStep = step
         case .proposal(let proposal):
             message.proposal = Data(proposal.protobuf)
@@ -55,12 +56,13 @@ public enum ConsensusWireMessage: Sendable, Hashable {
         }
         switch message.sum {
         case .newRoundStep(let step)?:
-            guard step.height >= 0, step.round >= 0, step.step <= 2, step.lastStoredHeight >= 0 else {
-                throw DecodingError(message: "NewRoundStep", field: "height/round/step",
-                                    reason: "out of range (\(step.height)/\(step.round)/\(step.step))")
+            guard step.height >= 0, step.round >= 0, step.step <= 2, step.lastStoredHeight >= 0,
+                  step.storedBase >= 0, step.storedBase <= step.lastStoredHeight else {
+                throw DecodingError(message: "NewRoundStep", field: "height/round/step/stored_base",
+                                    reason: "out of range (\(step.height)/\(step.round)/\(step.step)/\(step.storedBase))")
             }
             self = .newRoundStep(PeerRoundState(height: step.height, round: step.round, step: UInt8(step.step),
-                                                lastStoredHeight: step.lastStoredHeight))
+                                                lastStoredHeight: step.lastStoredHeight, storedBase: step.storedBase))
         case .proposal(let data)?:
             self = .proposal(try Proposal(protobuf: Bytes(data)))
         case .blockPart(let blockPart)?:

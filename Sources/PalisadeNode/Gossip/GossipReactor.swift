@@ -96,4 +96,9 @@ struct GossipReactor {
     var storedHeights: [String: Int64] {
         peers.compactMapValues { $0.round?.lastStoredHeight }
     }
+
+    /// The lowest height each peer reports still storing: below it, it has pruned.
+    var storedBases: [String: Int64] {
+        peers.compactMapValues { $0.round?.storedBase }
+    }
 }

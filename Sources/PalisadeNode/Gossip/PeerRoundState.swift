@@ -7,4 +7,7 @@ public struct PeerRoundState: Sendable, Hashable {
     /// 0 propose, 1 prevote, 2 precommit.
     public var step: UInt8
     public var lastStoredHeight: Int64
+    /// The lowest block it stores (0 from a peer that does not say): block sync asks it for
+    /// nothing below, since pruned heights are gone.
+    public var storedBase: Int64 = 0
 }

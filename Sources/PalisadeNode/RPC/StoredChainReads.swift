@@ -81,8 +81,12 @@ extension StoredChainBackend {
 
     func block(hash: Bytes) async throws -> StoredBlock? { try reads.block(hash: hash) }
 
+    /// With `discard_abci_responses` CometBFT refuses every height, the latest included.
     func blockResults(at height: Int64) async throws -> FinalizeBlockResponse? {
-        try reads.store.finalizeBlockResponse(at: height)
+        guard !reads.store.discardsFinalizeBlockResponses else {
+            throw RPCError.internalError("node is not persisting finalize block responses")
+        }
+        return try reads.store.finalizeBlockResponse(at: height)
     }
 
     func commit(at height: Int64) async throws -> SignedHeader? { try reads.commit(at: height) }

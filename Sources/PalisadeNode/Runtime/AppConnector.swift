@@ -6,10 +6,15 @@ import PalisadeApps
 /// The app `proxy_app` names: an in-process kvstore or staking app with its SQLite file in the
 /// data directory, or an ABCI server over a socket (CometBFT-compatible).
 enum AppConnector {
-    static func connect(_ proxyApp: ProxyApp, dataDirectory: String, logger: Logger) async throws -> any Application {
+    static func connect(_ proxyApp: ProxyApp, dataDirectory: String, kvstore: KVStoreConfig = KVStoreConfig(),
+                        logger: Logger) async throws -> any Application {
         switch proxyApp {
         case .kvstore:
-            return try await open("/kvstore.db", in: dataDirectory) { try await KVStoreApplication.open(databasePath: $0) }
+            return try await open("/kvstore.db", in: dataDirectory) { path in
+                let app = try await KVStoreApplication.open(databasePath: path)
+                await app.retain(blocks: kvstore.retainBlocks)
+                return app
+            }
         case .staking:
             return try await open("/staking.db", in: dataDirectory) { try await StakingApplication.open(databasePath: $0) }
         case .tcp(let address):

@@ -20,7 +20,8 @@ public final class Inspector: Sendable {
         do { lock = try HomeLock(path: paths.lockFile) } catch {
             throw NodeError.storage("\(paths.lockFile) is locked: the node is running; inspect serves a stopped node")
         }
-        store = try BlockStore(path: paths.blockStoreFile)
+        store = try BlockStore(path: paths.blockStoreFile,
+                               discardFinalizeBlockResponses: home.config.storage.discardABCIResponses)
         let indexPath = paths.dataDirectory + "/tx_index.db"
         let index = FileManager.default.fileExists(atPath: indexPath) ? try EventIndex(path: indexPath) : nil
         let laddr = rpcAddress ?? home.config.rpc.laddr

@@ -50,13 +50,14 @@ public final class Node: Sendable {
         try Self.makeDirectory((paths.walFile as NSString).deletingLastPathComponent)
         lock = try HomeLock(path: paths.lockFile)
 
-        blockStore = try BlockStore(path: paths.blockStoreFile)
+        blockStore = try BlockStore(path: paths.blockStoreFile,
+                                    discardFinalizeBlockResponses: config.storage.discardABCIResponses)
         let store = SQLiteChainStore(store: blockStore)
         if let application {
             app = application
         } else {
             app = try await AppConnector.connect(config.proxyApp, dataDirectory: paths.dataDirectory,
-                                                 logger: logger.module(LogModule.proxy))
+                                                 kvstore: config.kvstore, logger: logger.module(LogModule.proxy))
         }
         let state = try await Handshake(app: app, store: store, genesis: home.genesis,
                                         logger: logger.module(LogModule.state)).run()

@@ -96,7 +96,8 @@ extension BlockStore {
         var candidate = height - 1
         while candidate >= initial {
             guard let response = try finalizeBlockResponse(at: candidate) else {
-                throw invalid("roll back", "the app's answer for height \(candidate) is not in this store")
+                throw invalid("roll back", "the app's answer for height \(candidate) is not in this store "
+                    + "(pruned, or not kept with discard_abci_responses): cannot tell when it last changed")
             }
             if changes(response) { return candidate + delay }
             candidate -= 1

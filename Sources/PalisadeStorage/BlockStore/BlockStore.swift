@@ -22,12 +22,16 @@ public final class BlockStore: Sendable {
     /// The database file, as given; every error names it.
     public let path: String
     let pool: DatabasePool
+    /// `[storage] discard_abci_responses`: keep only the latest height's FinalizeBlock answer
+    /// (what a restart's replay needs), as CometBFT does; RPC `block_results` is then refused.
+    public let discardsFinalizeBlockResponses: Bool
 
     /// Opens the store at `path`, creating it (and its tables) if the file does not exist.
     /// A file that is not a Palisade block store (another file, a corrupt one, one from a newer
     /// version) is refused with `.open`, naming the file.
-    public init(path: String) throws(BlockStoreError) {
+    public init(path: String, discardFinalizeBlockResponses: Bool = false) throws(BlockStoreError) {
         self.path = path
+        discardsFinalizeBlockResponses = discardFinalizeBlockResponses
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
             throw BlockStoreError(kind: .open, path: path, operation: "open", reason: "is a directory")
@@ -36,6 +40,13 @@ public final class BlockStore: Sendable {
         configuration.label = "BlockStore"
         // Another process (an operator's sqlite3, a second tool) may hold the lock for a moment.
         configuration.busyMode = .timeout(5)
+        // Pruned pages go back to the file system (`reclaimFreePages`) only in a file created
+        // with incremental auto-vacuum; SQLite takes the setting before the first table and
+        // before WAL mode, which GRDB turns on right after this. In an existing file it does
+        // nothing (see `BlockStore+Pruning` for why such a file is left as it is).
+        configuration.prepareDatabase { db in
+            if !db.configuration.readonly { try db.execute(sql: "PRAGMA auto_vacuum = INCREMENTAL") }
+        }
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
             // GRDB turns WAL on and sets synchronous = NORMAL, which may lose the last commits on
@@ -150,6 +161,9 @@ public final class BlockStore: Sendable {
             }
             try Self.execute(db, sql: "INSERT INTO finalize_block_responses (height, response) VALUES (?, ?)",
                                  arguments: [height, Data(responseBytes)])
+            if self.discardsFinalizeBlockResponses {
+                try Self.execute(db, sql: "DELETE FROM finalize_block_responses WHERE height < ?", arguments: [height])
+            }
             // Committed with its block, so a crash cannot leave evidence both in a block and pending.
             for hash in evidenceHashes {
                 try Self.execute(db, sql: "INSERT OR REPLACE INTO committed_evidence (hash, height) VALUES (?, ?)",

@@ -18,6 +18,9 @@ import GRDB
 /// | `committed_evidence` | evidence hash | `height` of the block that carried it; written with that block (v2) |
 /// | `extended_commits` | h | `extended_commit` (`tendermint.types.ExtendedCommit`): `seen_commits`' row with each precommit's vote extension; only heights with vote extensions enabled (v3) |
 /// | `pending_evidence` | evidence hash | `height` (the evidence's), `evidence` (`tendermint.types.DuplicateVoteEvidence`) (v2) |
+/// | `evidence_block_times` | h | `seconds`, `nanos`: block h's time, kept after block h is pruned while evidence from h can still be valid (v4) |
+///
+/// v4 also indexes `tx_hashes` by height, so pruning a height finds its rows without a scan.
 enum BlockStoreSchema {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -66,6 +69,18 @@ enum BlockStoreSchema {
         // needs them, after a restart too (CometBFT's `SaveBlockWithExtendedCommit`).
         migrator.registerMigration("v3-extended-commits") { db in
             try db.execute(sql: "CREATE TABLE extended_commits (height INTEGER PRIMARY KEY, extended_commit BLOB NOT NULL);")
+        }
+        // Pruning (`BlockStore+Pruning`): what a pruned height leaves behind for evidence, and
+        // the index that finds a height's transaction hashes.
+        migrator.registerMigration("v4-pruning") { db in
+            try db.execute(sql: """
+                CREATE INDEX tx_hashes_by_height ON tx_hashes (height);
+                CREATE TABLE evidence_block_times (
+                    height INTEGER PRIMARY KEY,
+                    seconds INTEGER NOT NULL,
+                    nanos INTEGER NOT NULL
+                );
+                """)
         }
         return migrator
     }

@@ -16,8 +16,11 @@ struct FakeBackend: RPCBackend {
     let eventSink: AsyncStream<RPCEvent>.Continuation
     /// The latest stored height, as in the recorded status.
     let latest: Int64 = 232
+    /// The lowest stored height (above 1 as if the node pruned).
+    let base: Int64
 
-    init() throws {
+    init(base: Int64 = 1) throws {
+        self.base = base
         block10 = try Fixtures.storedBlock(try Fixtures.result("block_at_height_10.json"))
         block1 = try Fixtures.storedBlock(try Fixtures.result("block_at_height_1.json"))
         let commit = try Fixtures.result("commit_at_height_10.json")["signed_header"]
@@ -59,7 +62,7 @@ struct FakeBackend: RPCBackend {
     }
 
     func netInfo() async throws -> NetInfo { NetInfo(listening: true, listeners: ["Listener(@)"], peers: []) }
-    func blockStoreRange() async throws -> BlockStoreRange { BlockStoreRange(base: 1, height: latest) }
+    func blockStoreRange() async throws -> BlockStoreRange { BlockStoreRange(base: base, height: latest) }
 
     func block(at height: Int64) async throws -> StoredBlock? {
         if height == 1 { return block1 }

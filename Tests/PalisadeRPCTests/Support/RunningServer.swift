@@ -12,8 +12,9 @@ struct RunningServer {
     let server: RPCServer
 
     static func with<T: Sendable>(_ configuration: RPCServerConfiguration = RPCServerConfiguration(host: "127.0.0.1", port: 0),
+                                  base: Int64 = 1,
                                   _ body: (RunningServer) async throws -> T) async throws -> T {
-        let backend = try FakeBackend()
+        let backend = try FakeBackend(base: base)
         var logger = Logger(label: "rpc-test")
         logger.logLevel = .critical
         let server = RPCServer(backend: backend, configuration: configuration, logger: logger)

@@ -1,0 +1,34 @@
+import Testing
+@testable import PalisadeNode
+
+/// `[storage] discard_abci_responses` (CometBFT's key) and `[kvstore] retain_blocks` (the
+/// built-in kvstore's): read, written back, and refused where they cannot apply.
+@Suite("Config: storage and retained blocks")
+struct ConfigStorageTests {
+    @Test func bothKeysAreReadAndRendered() throws {
+        let (config, warnings) = try parseConfig("""
+            [storage]
+            discard_abci_responses = true
+            [kvstore]
+            retain_blocks = 100
+            """)
+        #expect(warnings.isEmpty)
+        #expect(config.storage.discardABCIResponses)
+        #expect(config.kvstore.retainBlocks == 100)
+        #expect(try parseConfig(config.render()).0 == config)
+        #expect(NodeConfig.default.storage.discardABCIResponses == false)
+        #expect(NodeConfig.default.kvstore.retainBlocks == 0)
+    }
+
+    @Test func retainBlocksIsRefusedForAnotherAppOrBelowZero() throws {
+        let other = try #require(throws: ConfigError.self) {
+            try parseConfig("proxy_app = \"tcp://127.0.0.1:26658\"\n[kvstore]\nretain_blocks = 10\n")
+        }
+        #expect(other.key == "kvstore.retain_blocks")
+        #expect(other.reason.contains("kvstore"))
+        let negative = try #require(throws: ConfigError.self) { try parseConfig("[kvstore]\nretain_blocks = -1\n") }
+        #expect(negative.key == "kvstore.retain_blocks")
+        let wrongType = try #require(throws: ConfigError.self) { try parseConfig("[storage]\ndiscard_abci_responses = 1\n") }
+        #expect(wrongType.key == "storage.discard_abci_responses")
+    }
+}
