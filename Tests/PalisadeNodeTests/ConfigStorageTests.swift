@@ -31,4 +31,16 @@ struct ConfigStorageTests {
         let wrongType = try #require(throws: ConfigError.self) { try parseConfig("[storage]\ndiscard_abci_responses = 1\n") }
         #expect(wrongType.key == "storage.discard_abci_responses")
     }
+
+    @Test func snapshotKeysAreReadRenderedAndBounded() throws {
+        let (config, warnings) = try parseConfig("[kvstore]\nsnapshot_interval = 100\nsnapshot_keep_recent = 3\n")
+        #expect(warnings.isEmpty)
+        #expect(config.kvstore.snapshotInterval == 100 && config.kvstore.snapshotKeepRecent == 3)
+        #expect(try parseConfig(config.render()).0 == config)
+        #expect(NodeConfig.default.kvstore.snapshotInterval == 0)
+        let none = try #require(throws: ConfigError.self) { try parseConfig("[kvstore]\nsnapshot_keep_recent = 0\n") }
+        #expect(none.key == "kvstore.snapshot_keep_recent")
+        let negative = try #require(throws: ConfigError.self) { try parseConfig("[kvstore]\nsnapshot_interval = -5\n") }
+        #expect(negative.key == "kvstore.snapshot_interval")
+    }
 }

@@ -116,6 +116,8 @@ extension NodeConfig {
         ],
         "kvstore": [
             "retain_blocks": { (c, v) throws(ConfigError) in c.kvstore.retainBlocks = Int64(try v.integer()) },
+            "snapshot_interval": { (c, v) throws(ConfigError) in c.kvstore.snapshotInterval = Int64(try v.integer()) },
+            "snapshot_keep_recent": { (c, v) throws(ConfigError) in c.kvstore.snapshotKeepRecent = try v.integer(minimum: 1) },
         ],
         "tx_index": [
             "indexer": { (c, v) throws(ConfigError) in

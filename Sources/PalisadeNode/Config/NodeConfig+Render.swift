@@ -98,6 +98,9 @@ extension NodeConfig {
         out.section("kvstore", "The built-in kvstore (proxy_app = \"kvstore\").")
         out.comment("Keep the last N blocks: each Commit asks the node to prune below height - N + 1; 0 keeps all.")
         out.integer("retain_blocks", Int(kvstore.retainBlocks))
+        out.comment("Take a state-sync snapshot of every height that is a multiple of N (0: none), keep the latest K.")
+        out.integer("snapshot_interval", Int(kvstore.snapshotInterval))
+        out.integer("snapshot_keep_recent", kvstore.snapshotKeepRecent)
 
         out.section("tx_index", "Transaction indexing for the tx and tx_search methods.")
         out.comment("\"kv\" (indexed in SQLite) or \"null\" (no index).")

@@ -170,6 +170,11 @@ public struct KVStoreConfig: Sendable, Hashable {
     /// `retain_blocks`: when not 0, each Commit answers `retain_height = height - retain_blocks + 1`,
     /// so the node keeps the last `retain_blocks` blocks and prunes the rest.
     public var retainBlocks: Int64 = 0
+    /// `snapshot_interval`: when not 0, a state-sync snapshot of every height that is a multiple
+    /// of it, served to peers (in `data/kvstore-snapshots`); 0 takes none.
+    public var snapshotInterval: Int64 = 0
+    /// `snapshot_keep_recent`: how many of the latest snapshots are kept on disk.
+    public var snapshotKeepRecent: Int = 2
 
     public init() {}
 }

@@ -13,6 +13,11 @@ enum AppConnector {
             return try await open("/kvstore.db", in: dataDirectory) { path in
                 let app = try await KVStoreApplication.open(databasePath: path)
                 await app.retain(blocks: kvstore.retainBlocks)
+                if kvstore.snapshotInterval > 0 {
+                    await app.enableSnapshots(directory: KVSnapshotDirectory(path: dataDirectory + "/kvstore-snapshots",
+                                                                             keepRecent: kvstore.snapshotKeepRecent),
+                                              interval: kvstore.snapshotInterval)
+                }
                 return app
             }
         case .staking:
