@@ -285,6 +285,7 @@ let package = Package(
             dependencies: [
                 "PalisadeNode", "PalisadeConsensus", "PalisadeTypes", "PalisadeCrypto", "PalisadeABCI",
                 "PalisadeApps", "PalisadeP2P", "PalisadeStorage", "PalisadeState", "PalisadeMempool",
+                "PalisadeABCISocket",
             ],
             swiftSettings: strict
         ),
