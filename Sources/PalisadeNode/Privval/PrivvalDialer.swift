@@ -53,10 +53,8 @@ public struct PrivvalDialer: Sendable {
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    let pipeline = channel.pipeline.syncOperations
-                    try security.addHandlers(to: pipeline)
-                    try pipeline.addHandler(ByteToMessageHandler(ABCIFrameDecoder(maxBytes: maxFrameBytes)))
-                    try pipeline.addHandler(PrivvalSignerHandler(answerer: answerer, logger: logger))
+                    try security.configure(channel.pipeline.syncOperations, maxFrameBytes: maxFrameBytes,
+                                           handler: PrivvalSignerHandler(answerer: answerer, logger: logger))
                 }
             }
         switch address {

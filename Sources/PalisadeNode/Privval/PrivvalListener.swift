@@ -56,11 +56,9 @@ public actor PrivvalListener {
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    let pipeline = channel.pipeline.syncOperations
-                    try security.addHandlers(to: pipeline)
-                    try pipeline.addHandler(ByteToMessageHandler(ABCIFrameDecoder(maxBytes: maxFrameBytes)))
                     // Adopted once active: a connection is usable (and `activeConnection` sees it) only then.
-                    try pipeline.addHandler(PrivvalClientHandler(onActive: adopt))
+                    try security.configure(channel.pipeline.syncOperations, maxFrameBytes: maxFrameBytes,
+                                           handler: PrivvalClientHandler(onActive: adopt))
                 }
             }
         switch address {

@@ -32,9 +32,18 @@ public enum PrivvalTransportSecurity: Sendable, Equatable {
             + "only palisade signer can connect, and only loopback or a trusted network is safe"
     }
 
+    /// A privval connection's pipeline on either end: the security, the uvarint framing (a frame
+    /// over `maxFrameBytes` closes the connection), then `handler` with the messages.
+    func configure(_ pipeline: ChannelPipeline.SynchronousOperations, maxFrameBytes: Int,
+                   handler: some ChannelHandler) throws {
+        try addHandlers(to: pipeline)
+        try pipeline.addHandler(ByteToMessageHandler(ABCIFrameDecoder(maxBytes: maxFrameBytes)))
+        try pipeline.addHandler(handler)
+    }
+
     /// The handlers below the framing: none for plaintext. The SecretConnection handler (a
     /// `ChannelDuplexHandler` of `ByteBuffer`s, initialised with our Ed25519 key) is added here.
-    func addHandlers(to pipeline: ChannelPipeline.SynchronousOperations) throws {
+    private func addHandlers(to pipeline: ChannelPipeline.SynchronousOperations) throws {
         switch self {
         case .plaintext: break
         case .secretConnection: throw SecretConnectionUnavailable()
