@@ -1,8 +1,9 @@
 import CSodium
 
-/// ChaCha20-Poly1305 (IETF, 96-bit nonce) under one directional key. The nonce is the 64-bit
-/// message counter, little-endian, followed by four zero bytes: never reused because each
-/// direction has its own key and the counter only moves forward.
+/// ChaCha20-Poly1305 (IETF, 96-bit nonce) under one directional key. Palisade's own frames use
+/// the 64-bit message counter, little-endian, followed by four zero bytes: never reused because
+/// each direction has its own key and the counter only moves forward. Protocols with another
+/// nonce layout (CometBFT's secret connection) pass the 12 bytes themselves.
 public enum ChaCha20Poly1305 {
     public static let keySize = Int(crypto_aead_chacha20poly1305_ietf_KEYBYTES)
     public static let tagSize = Int(crypto_aead_chacha20poly1305_ietf_ABYTES)
@@ -15,11 +16,15 @@ public enum ChaCha20Poly1305 {
     }
 
     public static func seal(_ plaintext: Bytes, key: Bytes, counter: UInt64, associatedData: Bytes = []) -> Bytes {
+        seal(plaintext, key: key, nonce: nonce(counter: counter), associatedData: associatedData)
+    }
+
+    public static func seal(_ plaintext: Bytes, key: Bytes, nonce: Bytes, associatedData: Bytes = []) -> Bytes {
         precondition(key.count == keySize, "session key of wrong size")
+        precondition(nonce.count == nonceSize, "nonce of wrong size")
         Sodium.ready()
         var out = Bytes(repeating: 0, count: plaintext.count + tagSize)
         var outLength: UInt64 = 0
-        let nonce = nonce(counter: counter)
         // Encryption cannot fail for in-memory sizes; libsodium returns 0.
         _ = Sodium.withPointer(plaintext) { m, mLength in
             Sodium.withPointer(associatedData) { ad, adLength in
@@ -31,11 +36,15 @@ public enum ChaCha20Poly1305 {
 
     /// `nil` when the tag does not verify.
     public static func open(_ ciphertext: Bytes, key: Bytes, counter: UInt64, associatedData: Bytes = []) -> Bytes? {
-        guard ciphertext.count >= tagSize, key.count == keySize else { return nil }
+        open(ciphertext, key: key, nonce: nonce(counter: counter), associatedData: associatedData)
+    }
+
+    /// `nil` when the tag does not verify.
+    public static func open(_ ciphertext: Bytes, key: Bytes, nonce: Bytes, associatedData: Bytes = []) -> Bytes? {
+        guard ciphertext.count >= tagSize, key.count == keySize, nonce.count == nonceSize else { return nil }
         Sodium.ready()
         var out = Bytes(repeating: 0, count: ciphertext.count - tagSize)
         var outLength: UInt64 = 0
-        let nonce = nonce(counter: counter)
         let rc = Sodium.withPointer(ciphertext) { c, cLength in
             Sodium.withPointer(associatedData) { ad, adLength in
                 out.withUnsafeMutableBufferPointer { m in

@@ -43,4 +43,20 @@ public struct X25519KeyPair: Sendable {
         guard rc == 0 else { return nil }
         return (rx, tx)
     }
+
+    /// The raw X25519 shared secret with the peer, for protocols that derive their own keys from
+    /// it (CometBFT's secret connection). `nil` when the peer's key is of low order, which would
+    /// make the secret all zeros: CometBFT refuses the connection then too.
+    public func sharedSecret(peerPublicKey: Bytes) -> Bytes? {
+        guard peerPublicKey.count == Self.publicKeySize else { return nil }
+        Sodium.ready()
+        var secret = Bytes(repeating: 0, count: Int(crypto_scalarmult_BYTES))
+        let rc = secretKey.withUnsafeBufferPointer { sk in
+            peerPublicKey.withUnsafeBufferPointer { peer in
+                crypto_scalarmult(&secret, sk.baseAddress!, peer.baseAddress!)
+            }
+        }
+        guard rc == 0, secret.contains(where: { $0 != 0 }) else { return nil }
+        return secret
+    }
 }
