@@ -5,7 +5,7 @@ import Testing
 
 /// Issue #15 item 5 end to end: four validators whose nodes hold no signing key in use
 /// (`priv_validator_laddr` set), each signing through its own `palisade signer` process over the
-/// privval protocol on a unix socket. One signer is SIGKILLed mid-run: the other three carry the
+/// privval protocol, two over unix sockets and two over TCP with the SecretConnection. One signer is SIGKILLed mid-run: the other three carry the
 /// chain on (3 of 4 is over two thirds), and its validator signs again once it is restarted.
 /// No block carries evidence and no node saw an equivocation: nobody signed twice.
 @Suite("Remote signers on a localnet: privval, a signer killed and restarted", .serialized)
@@ -81,7 +81,7 @@ struct SignerLocalnetTests {
 }
 
 /// `palisade signer` processes for a localnet's validators: signer `i` holds node `i`'s key and
-/// its own state file, and dials node `i`'s `priv_validator_laddr` (a unix socket in its home).
+/// its own state file, and dials node `i`'s `priv_validator_laddr`.
 final class SignerProcesses: @unchecked Sendable {
     let net: Localnet
     let chainID: String
@@ -95,7 +95,12 @@ final class SignerProcesses: @unchecked Sendable {
         self.chainID = chainID
     }
 
-    func socket(_ index: Int) -> String { "unix://" + net.home(index) + "/privval.sock" }
+    /// Odd validators over `tcp://` (CometBFT's SecretConnection under the frames), even ones over a
+    /// unix socket in the home (plaintext). The port beside each node's RPC port is free: the
+    /// localnet checked its whole range.
+    func socket(_ index: Int) -> String {
+        index % 2 == 1 ? "tcp://127.0.0.1:\(net.rpcPort(index) + 1)" : "unix://" + net.home(index) + "/privval.sock"
+    }
     func keyPath(_ index: Int) -> String { net.home(index) + "/config/priv_validator_key.json" }
     func statePath(_ index: Int) -> String { net.root + "/signer\(index)_state.json" }
     func logPath(_ index: Int) -> String { net.root + "/signer\(index).log" }

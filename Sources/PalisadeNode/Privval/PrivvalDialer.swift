@@ -25,7 +25,6 @@ public struct PrivvalDialer: Sendable {
 
     /// Runs until the task is cancelled.
     public func run() async {
-        if let shortfall = PrivvalTransportSecurity.shortfall(for: address) { logger.warning("\(shortfall)") }
         var retry = Self.firstRetry
         while !Task.isCancelled {
             do {
@@ -54,7 +53,8 @@ public struct PrivvalDialer: Sendable {
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try security.configure(channel.pipeline.syncOperations, maxFrameBytes: maxFrameBytes,
-                                           handler: PrivvalSignerHandler(answerer: answerer, logger: logger))
+                                           handler: PrivvalSignerHandler(answerer: answerer, logger: logger),
+                                           log: { logger.warning("\($0)") })
                 }
             }
         switch address {

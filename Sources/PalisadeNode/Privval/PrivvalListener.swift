@@ -48,8 +48,7 @@ public actor PrivvalListener {
     /// earlier run is replaced.
     public func start() async throws {
         let security = PrivvalTransportSecurity.for(address)
-        if let shortfall = PrivvalTransportSecurity.shortfall(for: address) { logger.warning("\(shortfall)") }
-        let maxFrameBytes = options.maxFrameBytes
+        let maxFrameBytes = options.maxFrameBytes, logger = logger
         let adopt: @Sendable (any Channel) -> Void = { [weak self] channel in Task { await self?.adopt(channel) } }
         let bootstrap = ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -58,7 +57,8 @@ public actor PrivvalListener {
                 channel.eventLoop.makeCompletedFuture {
                     // Adopted once active: a connection is usable (and `activeConnection` sees it) only then.
                     try security.configure(channel.pipeline.syncOperations, maxFrameBytes: maxFrameBytes,
-                                           handler: PrivvalClientHandler(onActive: adopt))
+                                           handler: PrivvalClientHandler(onActive: adopt),
+                                           log: { logger.warning("\($0)") })
                 }
             }
         switch address {
