@@ -43,8 +43,9 @@ import Testing
         }
 
         /// A signer process's loop, as `palisade signer` runs it; cancel the task to kill it.
-        func startSigner(chainID: String = RemoteSignerTests.chainID) throws -> Task<Void, Never> {
-            let file = try FilePrivValidator(keyPath: keyPath, statePath: statePath)
+        func startSigner(chainID: String = RemoteSignerTests.chainID, keyPath: String? = nil,
+                         statePath: String? = nil) throws -> Task<Void, Never> {
+            let file = try FilePrivValidator(keyPath: keyPath ?? self.keyPath, statePath: statePath ?? self.statePath)
             let dialer = PrivvalDialer(address: address, answerer: PrivvalAnswerer(signer: file, chainID: chainID),
                                        logger: Logger(label: "test.signer"))
             return Task { await dialer.run() }
@@ -120,6 +121,30 @@ import Testing
         // The record on disk is the first prevote's: nothing else was signed.
         let state = try LastSignState(jsonData: Data(contentsOf: URL(fileURLWithPath: rig.statePath)), fileName: "state")
         #expect(state.height == 5 && state.step == .prevote)
+        await rig.close()
+    }
+
+    /// The node believes signatures, not connections: a signer with another key that dials in
+    /// after the first one (a wrong key file, an impostor on the port) gets nothing used.
+    @Test func answersAreVerifiedAgainstTheKeyFromStart() async throws {
+        let rig = try await Rig(tcp: false)
+        let first = try rig.startSigner()
+        let signer = try await RemoteSigner(listener: rig.listener, chainID: Self.chainID)
+        first.cancel()
+        await first.value
+
+        var generator = SystemRandomNumberGenerator()
+        let otherKeyPath = rig.directory + "/other_key.json"
+        try PrivValidatorKey.generate(using: &generator).jsonData().write(to: URL(fileURLWithPath: otherKeyPath))
+        let impostor = try rig.startSigner(keyPath: otherKeyPath, statePath: rig.directory + "/other_state.json")
+        defer { impostor.cancel() }
+        await rig.listener.waitForSigner()
+        await #expect {
+            _ = try await signer.sign(Self.vote(.prevote, height: 1, block: 1, address: signer.address), chainID: Self.chainID)
+        } throws: { error in
+            guard case .unavailable(let reason) = error as? SignerError else { return false }
+            return reason.contains("does not verify")
+        }
         await rig.close()
     }
 
