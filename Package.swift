@@ -299,7 +299,7 @@ let package = Package(
             dependencies: [
                 "PalisadeNode", "PalisadeConsensus", "PalisadeTypes", "PalisadeCrypto", "PalisadeABCI",
                 "PalisadeApps", "PalisadeP2P", "PalisadeStorage", "PalisadeState", "PalisadeMempool",
-                "PalisadeRPC", "PalisadeLight",
+                "PalisadeRPC", "PalisadeLight", "PalisadeABCISocket",
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             swiftSettings: strict

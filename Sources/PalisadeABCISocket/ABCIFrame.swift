@@ -2,10 +2,11 @@ import NIOCore
 import PalisadeABCI
 
 /// The socket's framing: a message body preceded by its length as an unsigned varint (protobuf's
-/// base-128 encoding, at most 10 bytes for a 64-bit value).
-enum ABCIFrame {
+/// base-128 encoding, at most 10 bytes for a 64-bit value). CometBFT frames its privval (remote
+/// signer) stream the same way, so the node's signer connection uses these too.
+public enum ABCIFrame {
     /// Appends `body` with its length prefix.
-    static func write(_ body: Bytes, to buffer: inout ByteBuffer) {
+    public static func write(_ body: Bytes, to buffer: inout ByteBuffer) {
         var length = UInt64(body.count)
         while length >= 0x80 {
             buffer.writeInteger(UInt8(truncatingIfNeeded: length) | 0x80)
@@ -16,7 +17,7 @@ enum ABCIFrame {
     }
 
     /// One framed message in a fresh buffer.
-    static func buffer(_ body: Bytes, allocator: ByteBufferAllocator) -> ByteBuffer {
+    public static func buffer(_ body: Bytes, allocator: ByteBufferAllocator) -> ByteBuffer {
         var buffer = allocator.buffer(capacity: body.count + 10)
         write(body, to: &buffer)
         return buffer
@@ -25,13 +26,13 @@ enum ABCIFrame {
 
 /// Why a stream of frames cannot be read any further. Both are fatal to the connection: once the
 /// framing is lost there is no way to find the next message.
-enum ABCIFrameError: Error, Equatable, CustomStringConvertible {
+public enum ABCIFrameError: Error, Equatable, CustomStringConvertible {
     /// The length prefix is not a valid varint (more than 10 bytes, or over 64 bits).
     case malformedLength
     /// The length prefix announces more than the limit; nothing of the body was buffered.
     case oversized(length: UInt64, limit: Int)
 
-    var description: String {
+    public var description: String {
         switch self {
         case .malformedLength: "malformed frame: length prefix is not a valid unsigned varint"
         case .oversized(let length, let limit): "oversized frame: \(length) bytes announced, limit \(limit)"
@@ -41,12 +42,14 @@ enum ABCIFrameError: Error, Equatable, CustomStringConvertible {
 
 /// Splits the byte stream into message bodies. The length is checked against `maxBytes` as soon
 /// as the prefix is complete, so a hostile or broken peer cannot make us buffer a huge body.
-struct ABCIFrameDecoder: ByteToMessageDecoder {
-    typealias InboundOut = ByteBuffer
+public struct ABCIFrameDecoder: ByteToMessageDecoder {
+    public typealias InboundOut = ByteBuffer
 
-    let maxBytes: Int
+    public let maxBytes: Int
 
-    mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
+    public init(maxBytes: Int) { self.maxBytes = maxBytes }
+
+    public mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
         guard let (length, prefixBytes) = try Self.readLength(buffer) else { return .needMoreData }
         guard length <= UInt64(maxBytes) else { throw ABCIFrameError.oversized(length: length, limit: maxBytes) }
         let bodyBytes = Int(length)
@@ -58,7 +61,7 @@ struct ABCIFrameDecoder: ByteToMessageDecoder {
     }
 
     /// At end of stream a partial frame is simply dropped: the connection is closing either way.
-    mutating func decodeLast(context: ChannelHandlerContext, buffer: inout ByteBuffer, seenEOF: Bool) throws -> DecodingState {
+    public mutating func decodeLast(context: ChannelHandlerContext, buffer: inout ByteBuffer, seenEOF: Bool) throws -> DecodingState {
         while try decode(context: context, buffer: &buffer) == .continue {}
         return .needMoreData
     }

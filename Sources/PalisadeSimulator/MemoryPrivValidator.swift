@@ -16,7 +16,7 @@ final class SignerVault: Sendable {
 /// The simulator's `ConsensusSigner`: `LastSignState`'s rules, as `FilePrivValidator` applies
 /// them, over a `SignerVault`. Every signature is reported to the run (the checker's evidence
 /// of what an honest validator signed), and a dead incarnation signs nothing.
-struct MemoryPrivValidator: ConsensusSigner {
+struct MemoryPrivValidator: LocalSigner {
     let key: Ed25519PrivateKey
     let vault: SignerVault
     let gate: PortGate

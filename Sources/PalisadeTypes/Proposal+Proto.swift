@@ -28,6 +28,19 @@ extension Proposal {
     /// A proposal from a peer, with CometBFT's `Proposal.ValidateBasic` checks: `polRound` (the
     /// paper's vr) is -1 or an earlier round, and the block ID names a real block.
     public init(proto p: Tendermint_Types_Proposal) throws(DecodingError) {
+        try self.init(proto: p, signed: true)
+    }
+
+    /// A proposal a node asks a remote signer to sign (privval `SignProposalRequest`): the same
+    /// checks, with no signature yet.
+    public init(unsignedProto p: Tendermint_Types_Proposal) throws(DecodingError) {
+        guard p.signature.isEmpty else {
+            throw FieldPath(message: "Proposal").child("signature").error("a proposal to sign must not carry one")
+        }
+        try self.init(proto: p, signed: false)
+    }
+
+    private init(proto p: Tendermint_Types_Proposal, signed: Bool) throws(DecodingError) {
         let path = FieldPath(message: "Proposal")
         guard p.type == .proposal else { throw path.child("type").error("\(p.type) is not a proposal") }
         guard p.height > 0 else { throw path.child("height").error("must be positive, got \(p.height)") }
@@ -37,7 +50,7 @@ extension Proposal {
         }
         let blockID = try BlockID(proto: p.blockID, at: path.child("block_id"))
         guard blockID.isComplete else { throw path.child("block_id").error("must name a complete block") }
-        try Vote.checkSignature(p.signature.count, at: path.child("signature"), required: true)
+        try Vote.checkSignature(p.signature.count, at: path.child("signature"), required: signed)
         self.init(height: p.height, round: p.round, polRound: p.polRound, blockID: blockID,
                   timestamp: try path.child("timestamp").timestamp(p.timestamp), signature: p.signature.bytes)
     }

@@ -35,7 +35,18 @@ extension Vote {
         try self.init(proto: proto, at: FieldPath(message: "Vote"))
     }
 
-    init(proto p: Tendermint_Types_Vote, at path: FieldPath) throws(DecodingError) {
+    /// A vote a node asks a remote signer to sign (privval `SignVoteRequest`): the same checks,
+    /// but the signatures are still to be made, so they must be absent.
+    public init(unsignedProto p: Tendermint_Types_Vote) throws(DecodingError) {
+        let path = FieldPath(message: "Vote")
+        guard p.signature.isEmpty else { throw path.child("signature").error("a vote to sign must not carry one") }
+        guard p.extensionSignature.isEmpty else {
+            throw path.child("extension_signature").error("a vote to sign must not carry one")
+        }
+        try self.init(proto: p, at: path, signed: false)
+    }
+
+    init(proto p: Tendermint_Types_Vote, at path: FieldPath, signed: Bool = true) throws(DecodingError) {
         let type: VoteType
         switch p.type {
         case .prevote: type = .prevote
@@ -54,11 +65,11 @@ extension Vote {
         guard p.validatorIndex >= 0 else {
             throw path.child("validator_index").error("cannot be negative, got \(p.validatorIndex)")
         }
-        try Self.checkSignature(p.signature.count, at: path.child("signature"), required: true)
+        try Self.checkSignature(p.signature.count, at: path.child("signature"), required: signed)
         // Only a precommit for a block may carry an extension (CometBFT's rule since v0.38).
         if type == .precommit && !blockID.isZero {
             try Self.checkSignature(p.extensionSignature.count, at: path.child("extension_signature"),
-                                    required: !p.extension.isEmpty)
+                                    required: signed && !p.extension.isEmpty)
         } else {
             guard p.extension.isEmpty else { throw path.child("extension").error("only a precommit for a block may carry one") }
             guard p.extensionSignature.isEmpty else {

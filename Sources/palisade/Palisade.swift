@@ -8,7 +8,7 @@ struct Palisade: AsyncParsableCommand {
         version: PalisadeVersion.string,
         subcommands: [
             StartCommand.self, InitCommand.self, TestnetCommand.self, ShowValidatorCommand.self, ShowNodeIDCommand.self,
-            GenValidatorCommand.self, UnsafeResetAllCommand.self, RollbackCommand.self, InspectCommand.self, LightCommand.self, Version.self, DebugSignLoop.self, DebugBlockStoreLoop.self,
+            GenValidatorCommand.self, SignerCommand.self, UnsafeResetAllCommand.self, RollbackCommand.self, InspectCommand.self, LightCommand.self, Version.self, DebugSignLoop.self, DebugBlockStoreLoop.self,
             Simulate.self, AppCommand.self,
         ]
     )

@@ -49,7 +49,7 @@ struct StartCommand: AsyncParsableCommand {
     }
 
     /// SIGINT and SIGTERM ask the node to stop after the event it is handling.
-    private static func onTerminationSignals(_ action: @escaping @Sendable () -> Void) -> [any DispatchSourceSignal] {
+    static func onTerminationSignals(_ action: @escaping @Sendable () -> Void) -> [any DispatchSourceSignal] {
         [SIGINT, SIGTERM].map { number in
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())

@@ -52,20 +52,25 @@ final class Localnet: @unchecked Sendable {
     func prometheusPort(_ index: Int) -> Int { rpcBase + 1 + index * Self.portStep }
 
     func start(_ index: Int) throws {
-        guard let binary = Self.binary else { throw LocalnetError("no palisade binary") }
+        processes[index] = try Self.spawn(["start", "--home", home(index)], log: logPath(index))
+    }
+
+    /// `palisade arguments…` in the background, its output appended to the file at `log`.
+    static func spawn(_ arguments: [String], log path: String) throws -> Process {
+        guard let binary else { throw LocalnetError("no palisade binary") }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = ["start", "--home", home(index)]
-        if !FileManager.default.fileExists(atPath: logPath(index)) {
-            _ = FileManager.default.createFile(atPath: logPath(index), contents: nil)
+        process.arguments = arguments
+        if !FileManager.default.fileExists(atPath: path) {
+            _ = FileManager.default.createFile(atPath: path, contents: nil)
         }
-        let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath(index)))
+        let log = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
         log.seekToEndOfFile()
         process.standardOutput = log
         process.standardError = log
         process.standardInput = FileHandle.nullDevice
         try process.run()
-        processes[index] = process
+        return process
     }
 
     func startAll() throws {

@@ -1,3 +1,4 @@
+import PalisadeABCISocket
 import PalisadeP2P
 
 /// Every key Palisade reads from `config.toml`, section by section, with how it is decoded. A key
@@ -14,6 +15,11 @@ extension NodeConfig {
         "genesis_file": { (c, v) throws(ConfigError) in c.genesisFile = try v.nonEmptyString() },
         "priv_validator_key_file": { (c, v) throws(ConfigError) in c.privValidatorKeyFile = try v.nonEmptyString() },
         "priv_validator_state_file": { (c, v) throws(ConfigError) in c.privValidatorStateFile = try v.nonEmptyString() },
+        "priv_validator_laddr": { (c, v) throws(ConfigError) in
+            let text = try v.string()
+            guard !text.isEmpty else { c.privValidatorLaddr = nil; return }
+            do { c.privValidatorLaddr = try ABCIAddress(parsing: text) } catch { throw v.error("\(error)") }
+        },
         "node_key_file": { (c, v) throws(ConfigError) in c.nodeKeyFile = try v.nonEmptyString() },
         "db_dir": { (c, v) throws(ConfigError) in c.dbDir = try v.nonEmptyString() },
         "log_level": { (c, v) throws(ConfigError) in

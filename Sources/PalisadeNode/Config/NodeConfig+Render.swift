@@ -25,6 +25,9 @@ extension NodeConfig {
         out.comment("This validator's signing key, and the double-sign guard's record of what it last signed.")
         out.string("priv_validator_key_file", privValidatorKeyFile)
         out.string("priv_validator_state_file", privValidatorStateFile)
+        out.comment("Set to sign through a remote signer (palisade signer, tmkms, Horcrux) that dials in here:")
+        out.comment("tcp://host:port or unix://path. The key file is then not used for signing.")
+        out.string("priv_validator_laddr", privValidatorLaddr?.description ?? "")
         out.comment("This node's peer-to-peer identity (its node ID is derived from it).")
         out.string("node_key_file", nodeKeyFile)
 

@@ -1,3 +1,4 @@
+import PalisadeABCISocket
 import PalisadeConsensus
 import PalisadeMempool
 import PalisadeP2P
@@ -17,6 +18,10 @@ public struct NodeConfig: Sendable, Hashable {
     public var privValidatorKeyFile: String = "config/priv_validator_key.json"
     /// `priv_validator_state_file`: the double-sign guard's memory; lives with the data.
     public var privValidatorStateFile: String = "data/priv_validator_state.json"
+    /// `priv_validator_laddr`: when set, the validator signs through a remote signer that dials
+    /// in here (`tcp://host:port` or `unix://path`, CometBFT's privval protocol); the key file
+    /// is then not used for signing.
+    public var privValidatorLaddr: ABCIAddress?
     /// `node_key_file`: the peer-to-peer identity.
     public var nodeKeyFile: String = "config/node_key.json"
     /// `db_dir`: where block, state and app databases live.

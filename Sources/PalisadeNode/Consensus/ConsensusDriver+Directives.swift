@@ -111,7 +111,7 @@ extension ConsensusDriver {
         guard var signer else { return }
         let signed: Vote
         do {
-            signed = try signer.signVote(vote, chainID: chainID)
+            signed = try await signer.sign(vote, chainID: chainID)
             self.signer = signer
         } catch {
             try refused(error, what: "\(vote.type) h=\(vote.height) r=\(vote.round)")
@@ -137,7 +137,7 @@ extension ConsensusDriver {
         guard var signer else { return }
         let signed: Proposal
         do {
-            signed = try signer.signProposal(proposal, chainID: chainID)
+            signed = try await signer.sign(proposal, chainID: chainID)
             self.signer = signer
         } catch {
             try refused(error, what: "proposal h=\(proposal.height) r=\(proposal.round)")
@@ -157,7 +157,7 @@ extension ConsensusDriver {
         }
     }
 
-    private func refused(_ error: FilePrivValidatorError, what: String) throws {
+    func refused(_ error: SignerError, what: String) throws {
         switch error {
         case .refused(let refusal):
             if replaying {
@@ -165,7 +165,10 @@ extension ConsensusDriver {
             } else {
                 logger.error("signer refused \(what): \(refusal)")
             }
-        case .io, .malformedFile, .stateLocked:
+        case .remoteRefused, .unavailable:
+            // A remote signer's refusal or absence costs this step, never the node (issue #15).
+            logger.error("no signature for \(what): \(error)")
+        case .storage:
             throw NodeError.signer("\(error)")
         }
     }
@@ -189,10 +192,9 @@ extension ConsensusDriver {
     /// because it forgot what we signed (a crash between the signer's write and the WAL's, or a
     /// lost WAL tail); staying silent would cost the round, and at a full restart could stall
     /// the height, while sending what was signed is exactly as safe as the first time.
-    func signedEarlier(_ vote: Vote, refusal: FilePrivValidatorError) -> Vote? {
-        guard case .refused(.conflictingData) = refusal, let signer,
+    func signedEarlier(_ vote: Vote, refusal: SignerError) -> Vote? {
+        guard case .refused(.conflictingData) = refusal, let signer, let record = signer.signRecord,
               let index = core.validators?.index(of: signer.address) else { return nil }
-        let record = signer.lastSignState
         guard record.height == vote.height, record.round == vote.round, record.step == SignStep(vote.type),
               let signBytes = record.signBytes, let signature = record.signature,
               let earlier = SignedMessageRecovery.vote(signBytes: signBytes, signature: signature, chainID: chainID,
@@ -207,9 +209,8 @@ extension ConsensusDriver {
 
     /// As for votes: the proposal the signer signed at this (height, round), if we still hold the
     /// block it names (a proposal without its block helps nobody).
-    func signedEarlier(_ proposal: Proposal, refusal: FilePrivValidatorError) -> Proposal? {
-        guard case .refused(.conflictingData) = refusal, let signer else { return nil }
-        let record = signer.lastSignState
+    func signedEarlier(_ proposal: Proposal, refusal: SignerError) -> Proposal? {
+        guard case .refused(.conflictingData) = refusal, let record = signer?.signRecord else { return nil }
         guard record.height == proposal.height, record.round == proposal.round, record.step == .propose,
               let signBytes = record.signBytes, let signature = record.signature,
               let earlier = SignedMessageRecovery.proposal(signBytes: signBytes, signature: signature, chainID: chainID,

@@ -63,7 +63,7 @@ extension ConsensusDriver {
     /// when the block is not held (the app cannot be asked about a block we lack): a precommit
     /// without its extension would be refused by every peer, so nothing is sent.
     func withExtension(_ vote: Vote) async throws -> Vote? {
-        guard vote.isExtendable, voteExtensionsEnabled(at: vote.height), let signer else { return vote }
+        guard vote.isExtendable, voteExtensionsEnabled(at: vote.height), var signer else { return vote }
         guard let block = blocks.block(vote.blockID) else {
             logger.error("cannot extend our precommit: its block is not held",
                          metadata: ["height": "\(vote.height)", "round": "\(vote.round)"])
@@ -86,7 +86,15 @@ extension ConsensusDriver {
         }
         var extended = vote
         extended.extension = response.voteExtension
-        return signer.signVoteExtension(extended, chainID: chainID)
+        do {
+            let signed = try await signer.signExtension(of: extended, chainID: chainID)
+            self.signer = signer
+            return signed
+        } catch {
+            // A precommit without its extension's signature would be refused by every peer.
+            try refused(error, what: "vote extension h=\(vote.height) r=\(vote.round)")
+            return nil
+        }
     }
 
     /// The previous height's commit with every precommit heard so far, and their extensions: the

@@ -13,6 +13,8 @@ public enum LogModule {
     public static let blockSync = "blocksync"
     public static let evidence = "evidence"
     public static let txIndex = "txindex"
+    /// The remote signer connection (`priv_validator_laddr`), as CometBFT's `privval`.
+    public static let privval = "privval"
     /// The connection to the application (CometBFT's `proxy`).
     public static let proxy = "proxy"
 

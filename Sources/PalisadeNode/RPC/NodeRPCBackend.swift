@@ -22,12 +22,12 @@ struct NodeRPCBackend: StoredChainBackend {
 
     func status() async throws -> NodeStatus {
         let snapshot = await node.driver.snapshot()
-        let key = node.home.privValidatorKey
+        let key = node.validatorKey
         let power = snapshot.chain.validators.validator(for: key.address)?.votingPower ?? 0
         let sync = try reads.syncInfo(appHash: snapshot.chain.appHash, catchingUp: await node.driver.isCatchingUp(),
                                       genesisTime: node.home.genesis.genesisTime)
         return NodeStatus(nodeInfo: await nodeInfo(), syncInfo: sync,
-                          validatorInfo: ValidatorInfo(publicKey: key.publicKey, votingPower: power))
+                          validatorInfo: ValidatorInfo(publicKey: key, votingPower: power))
     }
 
     private func nodeInfo() async -> PalisadeRPC.NodeInfo {

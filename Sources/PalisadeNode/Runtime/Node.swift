@@ -29,6 +29,10 @@ public final class Node: Sendable {
     /// `broadcast_tx_async` submissions not yet answered by CheckTx: at most the mempool's own
     /// limits again.
     let asyncSubmissions: SubmissionBudget
+    /// The key the validator signs with: the key file's, or the remote signer's.
+    public let validatorKey: Ed25519PublicKey
+    /// Where a remote signer dials in, when `priv_validator_laddr` is set.
+    private let privvalListener: PrivvalListener?
     /// Nil when `[tx_index] indexer = "null"`.
     public let eventIndex: EventIndex?
     /// What the runtime records; `.none` unless `[instrumentation] prometheus`.
@@ -62,9 +66,28 @@ public final class Node: Sendable {
         let state = try await Handshake(app: app, store: store, genesis: home.genesis,
                                         logger: logger.module(LogModule.state)).run()
 
-        let signer: FilePrivValidator
-        do { signer = try FilePrivValidator(keyPath: paths.privValidatorKeyFile, statePath: paths.privValidatorStateFile) }
-        catch { throw NodeError.signer("\(error)") }
+        let signer: any ConsensusSigner
+        if let laddr = config.privValidatorLaddr {
+            let listener = try await Self.listenForSigner(at: laddr, logger: logger.module(LogModule.privval))
+            let remote: RemoteSigner
+            do { remote = try await RemoteSigner(listener: listener, chainID: home.genesis.chainID) } catch {
+                await listener.stop()
+                throw NodeError.signer("remote signer at \(laddr): \(error)")
+            }
+            if state.validators.validator(for: remote.address) == nil {
+                logger.warning("the remote signer's key is not in the current validator set; this node will not vote",
+                               metadata: ["address": "\(remote.address)"])
+            }
+            signer = remote
+            validatorKey = remote.publicKey
+            privvalListener = listener
+        } else {
+            do {
+                signer = try FilePrivValidator(keyPath: paths.privValidatorKeyFile, statePath: paths.privValidatorStateFile)
+            } catch { throw NodeError.signer("\(error)") }
+            validatorKey = home.privValidatorKey.publicKey
+            privvalListener = nil
+        }
         let wal: ConsensusWAL
         do { wal = try ConsensusWAL(path: paths.walFile) } catch { throw NodeError.storage("\(error)") }
 
@@ -129,7 +152,7 @@ public final class Node: Sendable {
         let p2pPort = await peerSwitch.listenPort
         logger.notice("node started", metadata: [
             "node_id": "\(home.nodeKey.id)", "p2p": "\(home.config.p2p.laddr.host):\(p2pPort)",
-            "validator": "\(home.privValidatorKey.address)", "moniker": "\(home.config.moniker)"])
+            "validator": "\(validatorKey.address)", "moniker": "\(home.config.moniker)"])
         // Unbounded as streams, bounded by what feeds them: every peer message holds its share
         // of the switch's inbound budget until the reactor has handled it (`pumpSwitchEvents`).
         let (mempoolInbox, mempoolFeed) = AsyncStream.makeStream(of: PeerMessage.self)
@@ -231,9 +254,22 @@ public final class Node: Sendable {
             }
         } catch {
             await peerSwitch.stop()
+            await privvalListener?.stop()
             throw error
         }
         await peerSwitch.stop()
+        await privvalListener?.stop()
+    }
+
+    /// Binds `priv_validator_laddr` and waits there for the signer: the node cannot vote
+    /// without the validator's key, and CometBFT's node waits for it too.
+    private static func listenForSigner(at address: ABCIAddress, logger: Logger) async throws -> PrivvalListener {
+        let listener = PrivvalListener(address: address, logger: logger)
+        do { try await listener.start() } catch {
+            throw NodeError.listen(key: "priv_validator_laddr", address: address.description, reason: "\(error)")
+        }
+        logger.notice("waiting for a remote signer to connect", metadata: ["address": "\(address)"])
+        return listener
     }
 
     public func stop() {
