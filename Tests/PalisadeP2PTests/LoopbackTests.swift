@@ -99,7 +99,10 @@ struct LoopbackTests {
 
     @Test func badClientsAreDroppedWhileAGoodPeerKeepsWorking() async throws {
         let log = LogLines()
-        let transport = transport(handshakeTimeout: .seconds(1), log: log)
+        // 3 s: long enough that the garbage client's bytes reach the server before its handshake
+        // deadline even on a machine loaded by parallel builds (at 1 s, a CI run under load saw
+        // the deadline fire first and log "not completed in time" instead of the bad magic).
+        let transport = transport(handshakeTimeout: .seconds(3), log: log)
         let listener = try await transport.listen(host: "127.0.0.1", port: 0, nodeKey: server)
         defer { Task { await listener.close() } }
         var peers = listener.peers.makeAsyncIterator()
