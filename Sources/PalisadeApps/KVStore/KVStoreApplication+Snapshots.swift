@@ -83,30 +83,45 @@ extension KVStoreApplication {
                                               rejectSenders: request.sender.isEmpty ? [] : [request.sender])
         }
         guard let pairs = KVSnapshotFormat.pairs(in: request.chunk) else { return try giveUp() }
-        var changes: [SMTChange] = []
         var written: [Bytes: Bytes] = [:]
         for pair in pairs {
             if let last = restore.lastKey, !last.lexicographicallyPrecedes(pair.key) { return try giveUp() }
             restore.lastKey = pair.key
-            changes.append(KVTreeLayout.change(key: pair.key, value: pair.value))
             written[pair.key] = pair.value
         }
-        let last = restore.isLastChunk
-        if last {
-            for (key, power) in restore.metadata.validators where power > 0 {
-                changes.append(KVTreeLayout.change(validator: key, power: power))
-            }
-        }
-        let tree = try SparseMerkleTree.update(root: restore.root, version: restore.height, changes: changes, reader: nodes)
-        if last, tree.root.hash != restore.appHash { return try giveUp() }
-        // Until the last chunk the head stays at height 0: a node that stops mid-restore finds an
-        // app with no height, and a new state sync starts it over.
-        let head = KVHead(height: last ? restore.height : 0, size: last ? restore.metadata.size : 0, root: tree.root)
-        let validators = last ? restore.metadata.validators.filter { $0.value > 0 } : [:]
-        try save(KVCommitBatch(head: head, pairs: written, validators: validators, tree: tree), validators: validators)
-        restore.root = tree.root
+        // Pairs go to the store as they come, under an app still at height 0 with the empty tree:
+        // a node that stops mid-restore finds an app with no height, and a new state sync starts
+        // it over. The tree is built once, from all pairs, after the last chunk: built chunk by
+        // chunk, each node on a path would be written and replaced once per chunk (a 1M-key
+        // restore took 727 s that way, against one pass for the whole tree).
+        try store.commit(KVCommitBatch(head: .empty, pairs: written, validators: [:],
+                                       tree: SMTUpdate(root: .empty, created: [:], stale: [])))
         restore.next += 1
-        restoring = last ? nil : restore
+        guard Int(restore.next) == restore.metadata.chunkHashes.count else {
+            restoring = restore
+            return ApplySnapshotChunkResponse(result: .accept)
+        }
+        restoring = nil
+        return try finishRestore(restore)
+    }
+
+    /// Builds the tree over every restored pair and the snapshot's validators; keeps it only if
+    /// its root is the app hash the node verified.
+    private func finishRestore(_ restore: KVSnapshotRestore) throws -> ApplySnapshotChunkResponse {
+        var changes: [SMTChange] = []
+        var after: Bytes?
+        while true {
+            let page = try store.pairs(after: after, limit: Self.snapshotPageSize)
+            for pair in page { changes.append(KVTreeLayout.change(key: pair.key, value: pair.value)) }
+            guard let last = page.last, page.count == Self.snapshotPageSize else { break }
+            after = last.key
+        }
+        let validators = restore.metadata.validators.filter { $0.value > 0 }
+        for (key, power) in validators { changes.append(KVTreeLayout.change(validator: key, power: power)) }
+        let tree = try SparseMerkleTree.update(root: .empty, version: restore.height, changes: changes, reader: nodes)
+        guard tree.root.hash == restore.appHash else { return try giveUp() }
+        let head = KVHead(height: restore.height, size: restore.metadata.size, root: tree.root)
+        try save(KVCommitBatch(head: head, pairs: [:], validators: validators, tree: tree), validators: validators)
         return ApplySnapshotChunkResponse(result: .accept)
     }
 
