@@ -107,18 +107,19 @@ public actor Switch {
 
     /// Queues one message for `id`; false when the peer is not connected, the message is refused
     /// (reserved channel, too large), or the peer's send queue is full, in which case the peer is
-    /// disconnected. True means queued, not delivered.
-    public func send(to id: String, channel: ChannelID, bytes: Bytes) -> Bool {
+    /// disconnected. True means queued, not delivered. `.own` messages are written before any
+    /// `.relay` still queued for the peer (`OutboundQueue`).
+    public func send(to id: String, channel: ChannelID, bytes: Bytes, priority: SendPriority = .relay) -> Bool {
         guard let session = sessions[id.lowercased()], accepts(channel: channel, bytes: bytes) else { return false }
-        return enqueue(session, channel: channel, bytes: bytes)
+        return enqueue(session, channel: channel, bytes: bytes, priority: priority)
     }
 
     /// Queues the message for every connected peer but `except`.
-    public func broadcast(channel: ChannelID, bytes: Bytes, except: String? = nil) {
+    public func broadcast(channel: ChannelID, bytes: Bytes, except: String? = nil, priority: SendPriority = .relay) {
         guard accepts(channel: channel, bytes: bytes) else { return }
         let skipped = except?.lowercased()
         for session in sessions.values where session.id != skipped {
-            _ = enqueue(session, channel: channel, bytes: bytes)
+            _ = enqueue(session, channel: channel, bytes: bytes, priority: priority)
         }
     }
 
@@ -200,7 +201,8 @@ public actor Switch {
                             isPersistent: persistentIDs.contains(id), connectedSince: Date(),
                             nodeInfo: connection.nodeInfo)
         let session = PeerSession(info: info, connection: connection, messageLimit: settings.sendQueueLimit,
-                                  byteLimit: settings.sendQueueByteLimit)
+                                  byteLimit: settings.sendQueueByteLimit,
+                                  channelPriorities: settings.channelPriorities)
         sessions[id] = session
         log("p2p: peer \(id)@\(connection.remoteAddress) connected (\(direction))")
         queue.post(.peerConnected(info))
@@ -245,7 +247,7 @@ public actor Switch {
                     session.received()
                     if message.channel == ChannelIDs.control {
                         if message.bytes == Keepalive.ping {
-                            _ = session.enqueue(channel: ChannelIDs.control, bytes: Keepalive.pong)
+                            _ = session.enqueue(channel: ChannelIDs.control, bytes: Keepalive.pong, priority: .own)
                         } else if message.bytes != Keepalive.pong {
                             reason = "unknown control message \(Bytes(message.bytes.prefix(16)).hex)"
                             logged = false
@@ -278,7 +280,7 @@ public actor Switch {
 
     private func startWriting(_ session: PeerSession) {
         Task.detached {
-            for await message in session.outbound {
+            while let message = await session.nextOutbound() {
                 do {
                     try await session.connection.send(channel: message.channel, bytes: message.bytes)
                 } catch {
@@ -302,8 +304,8 @@ public actor Switch {
         return true
     }
 
-    private func enqueue(_ session: PeerSession, channel: ChannelID, bytes: Bytes) -> Bool {
-        switch session.enqueue(channel: channel, bytes: bytes) {
+    private func enqueue(_ session: PeerSession, channel: ChannelID, bytes: Bytes, priority: SendPriority) -> Bool {
+        switch session.enqueue(channel: channel, bytes: bytes, priority: priority) {
         case .queued:
             return true
         case .closed:
@@ -354,7 +356,7 @@ public actor Switch {
                     detach(session, reason: reason)
                     Task { await session.close() }
                 } else {
-                    _ = enqueue(session, channel: ChannelIDs.control, bytes: Keepalive.ping)
+                    _ = enqueue(session, channel: ChannelIDs.control, bytes: Keepalive.ping, priority: .own)
                 }
             }
         }

@@ -24,6 +24,9 @@ public struct SwitchConfiguration: Sendable {
     /// per-channel receive capacity): a 4 MiB frame on a channel whose messages are 100 bytes
     /// is never decoded.
     public var channelMessageLimits: [ChannelID: Int]
+    /// Each channel's share of a peer's connection when relays compete for it (`OutboundQueue`;
+    /// CometBFT's channel priorities); a channel not listed weighs 1.
+    public var channelPriorities: [ChannelID: Int]
     /// How often a ping goes to every peer.
     public var pingInterval: Duration
     /// A peer from which nothing (not even a pong) arrived for this long is disconnected.
@@ -51,6 +54,7 @@ public struct SwitchConfiguration: Sendable {
         eventBufferLimit: Int = 1024,
         inboundLimits: InboundBudget.Limits = InboundBudget.Limits(),
         channelMessageLimits: [ChannelID: Int] = [:],
+        channelPriorities: [ChannelID: Int] = [:],
         pingInterval: Duration = .seconds(5),
         idleTimeout: Duration = .seconds(20),
         banDuration: Duration = .seconds(600)
@@ -64,6 +68,7 @@ public struct SwitchConfiguration: Sendable {
         self.eventBufferLimit = eventBufferLimit
         self.inboundLimits = inboundLimits
         self.channelMessageLimits = channelMessageLimits
+        self.channelPriorities = channelPriorities
         self.pingInterval = pingInterval
         self.idleTimeout = idleTimeout
         self.banDuration = banDuration

@@ -3,6 +3,7 @@ import PalisadeABCI
 import PalisadeConsensus
 import PalisadeCrypto
 import PalisadeMempool
+import PalisadeP2P
 import PalisadeState
 import PalisadeStorage
 import PalisadeTypes
@@ -210,7 +211,7 @@ public actor ConsensusDriver {
         case .peerConnected(let peer):
             reactor.connected(peer)
             await network.send(to: peer, channel: NodeChannel.consensusState,
-                               bytes: ConsensusWireMessage.newRoundStep(roundState).encoded())
+                               bytes: ConsensusWireMessage.newRoundStep(roundState).encoded(), priority: .own)
         case .peerDisconnected(let peer):
             reactor.disconnected(peer)
             unproductive.forget(peer)
@@ -235,7 +236,7 @@ public actor ConsensusDriver {
             servedBytes = [:]
             try await syncTick()
             await network.broadcast(channel: NodeChannel.consensusState,
-                                    bytes: ConsensusWireMessage.newRoundStep(roundState).encoded())
+                                    bytes: ConsensusWireMessage.newRoundStep(roundState).encoded(), priority: .own)
         }
     }
 
@@ -249,7 +250,7 @@ public actor ConsensusDriver {
         let state = roundState
         guard reactor.announce(state) else { return }
         await network.broadcast(channel: NodeChannel.consensusState,
-                                bytes: ConsensusWireMessage.newRoundStep(state).encoded())
+                                bytes: ConsensusWireMessage.newRoundStep(state).encoded(), priority: .own)
         if let proposer = core.proposer(round: state.round), let validators = core.validators {
             observer.roundChanged(height: state.height, round: state.round, step: core.step, proposer: proposer,
                                   proposerIndex: Int32(validators.index(of: proposer) ?? 0))

@@ -75,6 +75,7 @@ public final class Node: Sendable {
         switchConfiguration.maxInboundPeers = config.p2p.maxNumInboundPeers
         switchConfiguration.maxOutboundPeers = config.p2p.maxNumOutboundPeers
         switchConfiguration.channelMessageLimits = channelLimits
+        switchConfiguration.channelPriorities = ChannelLimits.priorities
         if config.p2p.persistentPeersMaxDialPeriod > 0 {
             switchConfiguration.dialBackoffMax = .milliseconds(config.p2p.persistentPeersMaxDialPeriod)
         }
