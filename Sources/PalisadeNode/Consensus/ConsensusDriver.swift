@@ -106,6 +106,11 @@ public actor ConsensusDriver {
     /// Block bytes block sync served each peer since the last heartbeat, and the bound on them.
     var servedBytes: [String: Int] = [:]
     var servedBytesLimit = ConsensusDriver.servedBytesPerHeartbeat
+    /// The current height's proposers by round, each computed once (checking a proposal's
+    /// signature needs its round's proposer; `+Inbound`).
+    var rotation: ProposerRotation?
+    /// Rounds of proposer selection run for that, in all: the work a test can count.
+    var proposerSelectionRounds = 0
 
     /// Events with what to call once each is handled. Unbounded as a stream, but every peer
     /// message in it holds its share of the switch's `InboundBudget` until handled, so peers
