@@ -24,6 +24,7 @@ public actor MempoolReactor {
     public func submit(_ tx: Bytes) async -> CheckTxOutcome {
         let outcome = await mempool.checkTx(tx)
         if outcome.isAccepted { await relay([tx]) }
+        logIfAppFailed(outcome)
         return outcome
     }
 
@@ -39,9 +40,17 @@ public actor MempoolReactor {
         var accepted: [Bytes] = []
         for tx in message.txs {
             let bytes = Bytes(tx)
-            if await mempool.checkTx(bytes, from: peer).isAccepted { accepted.append(bytes) }
+            let outcome = await mempool.checkTx(bytes, from: peer)
+            if outcome.isAccepted { accepted.append(bytes) }
+            logIfAppFailed(outcome)
         }
         if !accepted.isEmpty { await relay(accepted) }
+    }
+
+    /// A CheckTx that threw or timed out is the app's failure, which the operator must see.
+    private func logIfAppFailed(_ outcome: CheckTxOutcome) {
+        guard case .rejected(.appFailed(let reason)) = outcome else { return }
+        logger.error("CheckTx failed; transaction refused", metadata: ["reason": "\(reason)"])
     }
 
     private func relay(_ txs: [Bytes]) async {
