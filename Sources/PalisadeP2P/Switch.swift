@@ -14,7 +14,11 @@ import PalisadeCrypto
 /// - Connections to ourselves are dropped; other inbound peers are accepted up to
 ///   `maxInboundPeers`, other outbound ones up to `maxOutboundPeers` (persistent peers always are).
 /// - A peer dropped for misbehaviour (`ban(peer:reason:)`) is refused for `banDuration`, unless
-///   it is a persistent peer: the operator named it, and it is redialled as before.
+///   it is a persistent peer: the operator named it, and it is redialled as before. With
+///   `banFile` set, bans survive a restart (`BanList`).
+/// - At most `maxPeersPerIP` peers that are not persistent peers share one IP address, so one
+///   host cannot take every inbound slot with many node keys (loopback only when
+///   `limitLoopbackPeers`, so a localnet on one machine still works).
 public actor Switch {
     public nonisolated let nodeID: String
     /// Every peer event, bounded (see `SwitchEvents`). Ends after `stop()`.
@@ -34,8 +38,8 @@ public actor Switch {
     private let log: @Sendable (String) -> Void
     private let queue: EventQueue
     private var sessions: [String: PeerSession] = [:]
-    /// Peers refused until the instant given (misbehaviour); expired entries go at the next check.
-    private var bans: [String: ContinuousClock.Instant] = [:]
+    /// Peers refused until the instant given (misbehaviour), kept in `banFile` when set.
+    private var bans: BanList
     private var listener: P2PListener?
     private var tasks: [Task<Void, Never>] = []
     private var running = false
@@ -62,6 +66,7 @@ public actor Switch {
         self.queue = EventQueue(messageLimit: switchConfiguration.eventBufferLimit)
         self.events = SwitchEvents(queue: queue)
         self.inboundBudget = InboundBudget(limits: switchConfiguration.inboundLimits)
+        self.bans = BanList(path: switchConfiguration.banFile, problems: { log("p2p: ban list: \($0)") })
     }
 
     /// Listens, then dials every persistent peer in the background. Throws when the port cannot be bound.
@@ -134,18 +139,17 @@ public actor Switch {
 
     private func recordBan(_ id: String, reason: String) {
         guard !persistentIDs.contains(id) else { return }
-        bans[id] = .now + settings.banDuration
+        let seconds = Double(settings.banDuration.components.seconds)
+            + Double(settings.banDuration.components.attoseconds) / 1e18
+        if let error = bans.ban(id, until: Date().addingTimeInterval(seconds)) {
+            log("p2p: could not write the ban list \(settings.banFile ?? ""): \(error)")
+        }
         log("p2p: banning peer \(id) for \(settings.banDuration): \(reason)")
     }
 
     /// Whether `id` is refused now.
     public func isBanned(_ id: String) -> Bool {
-        guard let until = bans[id.lowercased()] else { return false }
-        guard until > .now else {
-            bans[id.lowercased()] = nil
-            return false
-        }
-        return true
+        bans.isBanned(id.lowercased())
     }
 
     /// Dials a peer that is not a persistent peer, once (it is not redialled). False when it is
@@ -196,6 +200,7 @@ public actor Switch {
             guard connected < (outbound ? settings.maxOutboundPeers : settings.maxInboundPeers) else {
                 return reject("\(connected) \(direction) peers already, the maximum")
             }
+            if let problem = addressLimitProblem(connection) { return reject(problem) }
         }
         let info = PeerInfo(id: id, remoteAddress: connection.remoteAddress, isOutbound: outbound,
                             isPersistent: persistentIDs.contains(id), connectedSince: Date(),
@@ -209,6 +214,16 @@ public actor Switch {
         startReading(session)
         startWriting(session)
         return true
+    }
+
+    /// Why one more peer from `connection`'s IP address would pass `maxPeersPerIP`, or nil.
+    private func addressLimitProblem(_ connection: PeerConnection) -> String? {
+        guard let ip = connection.remoteIP, settings.limitLoopbackPeers || !PeerConnection.isLoopback(ip) else {
+            return nil
+        }
+        let same = sessions.values.count { !$0.info.isPersistent && $0.connection.remoteIP == ip }
+        guard same >= settings.maxPeersPerIP else { return nil }
+        return "\(same) peers from \(ip) already, the maximum for one address"
     }
 
     /// Connected peers in one direction that are not persistent peers: what the limits count.

@@ -76,6 +76,7 @@ public final class Node: Sendable {
         switchConfiguration.maxOutboundPeers = config.p2p.maxNumOutboundPeers
         switchConfiguration.channelMessageLimits = channelLimits
         switchConfiguration.channelPriorities = ChannelLimits.priorities
+        switchConfiguration.banFile = paths.dataDirectory + "/p2p_bans.txt"
         if config.p2p.persistentPeersMaxDialPeriod > 0 {
             switchConfiguration.dialBackoffMax = .milliseconds(config.p2p.persistentPeersMaxDialPeriod)
         }
