@@ -6,12 +6,6 @@ import Testing
 /// One host cannot take every inbound slot with many node keys, and a ban outlives a restart.
 @Suite("Per-address peer limit and lasting bans")
 struct PeerAddressLimitTests {
-    static func attack(_ server: TestNode, seed: UInt64) async throws -> (PeerConnection, String) {
-        let connection = try await P2PTransport().dial(host: "127.0.0.1", port: await server.node.listenPort,
-                                                       expectedID: nil, nodeKey: makeNodeKey(seed))
-        return (connection, makeNodeKey(seed).id)
-    }
-
     @Test func peersBeyondThePerAddressLimitAreRefused() async throws {
         var configuration = fastSwitchConfiguration()
         configuration.maxPeersPerIP = 2
@@ -20,11 +14,11 @@ struct PeerAddressLimitTests {
         defer { Task { await server.node.stop() } }
         var connections: [PeerConnection] = []
         for seed in 402...403 {
-            let (connection, id) = try await Self.attack(server, seed: UInt64(seed))
+            let (connection, id) = try await SwitchBackPressureTests.attack(server, seed: UInt64(seed))
             connections.append(connection)
             #expect(await eventually { await server.node.isConnected(id) })
         }
-        let (third, thirdID) = try await Self.attack(server, seed: 404)
+        let (third, thirdID) = try await SwitchBackPressureTests.attack(server, seed: 404)
         await third.waitClosed()
         #expect(await server.node.isConnected(thirdID) == false)
         #expect(server.log.lines.contains { $0.contains("2 peers from 127.0.0.1 already") })
@@ -38,7 +32,7 @@ struct PeerAddressLimitTests {
         defer { Task { await server.node.stop() } }
         var connections: [PeerConnection] = []
         for seed in 412...414 {
-            let (connection, id) = try await Self.attack(server, seed: UInt64(seed))
+            let (connection, id) = try await SwitchBackPressureTests.attack(server, seed: UInt64(seed))
             connections.append(connection)
             #expect(await eventually { await server.node.isConnected(id) })
         }
@@ -52,7 +46,7 @@ struct PeerAddressLimitTests {
         var configuration = fastSwitchConfiguration()
         configuration.banFile = directory + "/p2p_bans.txt"
         let first = try await TestNode(seed: 421, configuration: configuration)
-        let (attacker, attackerID) = try await Self.attack(first, seed: 422)
+        let (attacker, attackerID) = try await SwitchBackPressureTests.attack(first, seed: 422)
         #expect(await eventually { await first.node.isConnected(attackerID) })
         await first.node.ban(peer: attackerID, reason: "sent an invalid vote")
         await attacker.waitClosed()
@@ -61,7 +55,7 @@ struct PeerAddressLimitTests {
         let second = try await TestNode(seed: 421, configuration: configuration)
         defer { Task { await second.node.stop() } }
         #expect(await second.node.isBanned(attackerID))
-        let (again, _) = try await Self.attack(second, seed: 422)
+        let (again, _) = try await SwitchBackPressureTests.attack(second, seed: 422)
         await again.waitClosed()
         #expect(second.connections(of: attackerID) == 0)
     }
