@@ -7,4 +7,11 @@ public struct PeerRoundState: Sendable, Hashable {
     /// 0 propose, 1 prevote, 2 precommit.
     public var step: UInt8
     public var lastStoredHeight: Int64
+
+    public init(height: Int64, round: Int32, step: UInt8, lastStoredHeight: Int64) {
+        self.height = height
+        self.round = round
+        self.step = step
+        self.lastStoredHeight = lastStoredHeight
+    }
 }
