@@ -204,7 +204,7 @@ let package = Package(
             name: "palisade-bench",
             dependencies: [
                 "PalisadeSimulator", "PalisadeConsensus", "PalisadeTypes", "PalisadeCrypto",
-                "PalisadeABCI", "PalisadeABCISocket", "PalisadeApps", "PalisadeStorage",
+                "PalisadeABCI", "PalisadeABCISocket", "PalisadeApps", "PalisadeStorage", "PalisadeP2P", "PalisadeNode",
             ],
             swiftSettings: strict
         ),

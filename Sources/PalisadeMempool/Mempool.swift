@@ -84,7 +84,8 @@ public actor Mempool {
         inFlight[key] = peer.map { [$0] } ?? []
         let answer: Result<CheckTxResponse, any Error>
         do {
-            answer = .success(try await app.checkTx(CheckTxRequest(tx: tx, type: .new)))
+            answer = .success(try await PalisadeMempool.checkTx(CheckTxRequest(tx: tx, type: .new), on: app,
+                                                                 within: config.checkTxTimeout))
         } catch {
             answer = .failure(error)
         }
@@ -173,13 +174,19 @@ extension Mempool {
     /// CheckTx(`.recheck`) on each waiting transaction, oldest first. A transaction that another
     /// call removed meanwhile is skipped; an app that throws keeps the transaction (the app is
     /// failing, not the transaction; the node's app-error handling decides what happens next).
+    /// One that does not answer within `checkTxTimeout` ends the recheck: a hung app would
+    /// otherwise cost that long per waiting transaction, and the next height waits for this.
+    /// Returns how many answered.
     private func recheckAll() async -> Int {
         var rechecked = 0
         for (key, entry) in txs.elements {
             guard txs.contains(key) else { continue }
             let response: CheckTxResponse
             do {
-                response = try await app.checkTx(CheckTxRequest(tx: entry.tx, type: .recheck))
+                response = try await PalisadeMempool.checkTx(CheckTxRequest(tx: entry.tx, type: .recheck), on: app,
+                                                             within: config.checkTxTimeout)
+            } catch is CheckTxTimedOut {
+                return rechecked
             } catch {
                 continue
             }

@@ -14,15 +14,22 @@ public struct MempoolConfig: Sendable, Hashable {
     public var keepInvalidTxsInCache: Bool
     /// `recheck`: after each commit, run CheckTx(`.recheck`) on every transaction still waiting.
     public var recheck: Bool
+    /// How long one CheckTx may take before the transaction is refused (`appFailed`) and, during
+    /// a recheck, the recheck ends. Not a CometBFT key (CometBFT waits for ever): ten seconds is
+    /// far above any real CheckTx and short enough that a hung app shows in the log, not as a
+    /// node that silently stops taking transactions and heights.
+    public var checkTxTimeout: Duration
 
     public init(size: Int = 5000, maxTxsBytes: Int64 = 1_073_741_824, cacheSize: Int = 10_000,
-                maxTxBytes: Int = 1_048_576, keepInvalidTxsInCache: Bool = false, recheck: Bool = true) {
+                maxTxBytes: Int = 1_048_576, keepInvalidTxsInCache: Bool = false, recheck: Bool = true,
+                checkTxTimeout: Duration = .seconds(10)) {
         self.size = size
         self.maxTxsBytes = maxTxsBytes
         self.cacheSize = cacheSize
         self.maxTxBytes = maxTxBytes
         self.keepInvalidTxsInCache = keepInvalidTxsInCache
         self.recheck = recheck
+        self.checkTxTimeout = checkTxTimeout
     }
 
     /// CometBFT's `DefaultMempoolConfig()` values.

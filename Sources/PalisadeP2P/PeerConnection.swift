@@ -28,6 +28,13 @@ public final class PeerConnection: Sendable {
         self.maxMessageSize = maxMessageSize
     }
 
+    /// The peer's IP address as the socket sees it (what the per-address peer limit counts).
+    var remoteIP: String? { channel.remoteAddress?.ipAddress }
+
+    static func isLoopback(_ ip: String) -> Bool {
+        ip.hasPrefix("127.") || ip == "::1" || ip.hasPrefix("::ffff:127.")
+    }
+
     /// Seals and writes one message; returns once it is handed to the socket.
     public func send(channel channelID: ChannelID, bytes: Bytes) async throws {
         guard bytes.count <= maxMessageSize else { throw P2PError.messageTooLarge(size: bytes.count, limit: maxMessageSize) }

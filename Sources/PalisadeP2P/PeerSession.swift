@@ -2,7 +2,8 @@ import PalisadeCrypto
 import Synchronization
 
 /// One connection the switch keeps: its bounded send queue and what keepalive needs to know.
-/// The queue is drained by one writer task; whoever enqueues learns at once when it is full.
+/// The queue (`OutboundQueue`: our own messages first, then relays by channel priority) is
+/// drained by one writer task; whoever enqueues learns at once when it is full.
 final class PeerSession: Sendable {
     enum Enqueued { case queued, full(messages: Int, bytes: Int), closed }
 
@@ -10,12 +11,15 @@ final class PeerSession: Sendable {
     /// When the connection was adopted, for the redial backoff (not the wall clock of `info`).
     let adoptedAt: ContinuousClock.Instant = .now
     let connection: PeerConnection
-    let outbound: AsyncStream<InboundMessage>
-    private let continuation: AsyncStream<InboundMessage>.Continuation
     private let messageLimit: Int
     private let byteLimit: Int
 
     private struct State {
+        var queue: OutboundQueue
+        /// The writer, parked until a message is queued.
+        var writer: CheckedContinuation<OutboundQueue.Message?, Never>?
+        var closed = false
+        /// Queued plus the one being written: what the limits count.
         var queuedMessages = 0
         var queuedBytes = 0
         var lastReceived: ContinuousClock.Instant
@@ -26,31 +30,45 @@ final class PeerSession: Sendable {
 
     private let state: Mutex<State>
 
-    init(info: PeerInfo, connection: PeerConnection, messageLimit: Int, byteLimit: Int) {
+    init(info: PeerInfo, connection: PeerConnection, messageLimit: Int, byteLimit: Int,
+         channelPriorities: [ChannelID: Int] = [:]) {
         self.info = info
         self.connection = connection
         self.messageLimit = max(1, messageLimit)
         self.byteLimit = max(1, byteLimit)
-        let (stream, continuation) = AsyncStream<InboundMessage>.makeStream()
-        self.outbound = stream
-        self.continuation = continuation
-        state = Mutex(State(lastReceived: .now))
+        state = Mutex(State(queue: OutboundQueue(priorities: channelPriorities), lastReceived: .now))
     }
 
     var id: String { info.id }
 
-    func enqueue(channel: ChannelID, bytes: Bytes) -> Enqueued {
-        let verdict = state.withLock { state -> Enqueued in
+    func enqueue(channel: ChannelID, bytes: Bytes, priority: SendPriority) -> Enqueued {
+        let (verdict, wake) = state.withLock { state -> (Enqueued, (CheckedContinuation<OutboundQueue.Message?, Never>, OutboundQueue.Message)?) in
+            guard !state.closed else { return (.closed, nil) }
             if state.queuedMessages + 1 > messageLimit || state.queuedBytes + bytes.count > byteLimit {
-                return .full(messages: state.queuedMessages, bytes: state.queuedBytes)
+                return (.full(messages: state.queuedMessages, bytes: state.queuedBytes), nil)
             }
             state.queuedMessages += 1
             state.queuedBytes += bytes.count
-            return .queued
+            state.queue.push(OutboundQueue.Message(channel: channel, bytes: bytes), priority: priority)
+            guard let writer = state.writer, let next = state.queue.pop() else { return (.queued, nil) }
+            state.writer = nil
+            return (.queued, (writer, next))
         }
-        guard case .queued = verdict else { return verdict }
-        if case .terminated = continuation.yield(InboundMessage(channel: channel, bytes: bytes)) { return .closed }
-        return .queued
+        if let wake { wake.0.resume(returning: wake.1) }
+        return verdict
+    }
+
+    /// The next message for the writer, waiting until one is queued; nil once the session is closed.
+    func nextOutbound() async -> OutboundQueue.Message? {
+        await withCheckedContinuation { (writer: CheckedContinuation<OutboundQueue.Message?, Never>) in
+            let ready = state.withLock { state -> OutboundQueue.Message?? in
+                if state.closed { return .some(nil) }
+                if let next = state.queue.pop() { return .some(next) }
+                state.writer = writer
+                return nil
+            }
+            if let ready { writer.resume(returning: ready) }
+        }
     }
 
     /// The writer handed `count` bytes to the socket.
@@ -77,7 +95,13 @@ final class PeerSession: Sendable {
 
     /// Stops the writer (queued messages are dropped) and closes the socket.
     func close() async {
-        continuation.finish()
+        let writer = state.withLock { state in
+            state.closed = true
+            state.queue = OutboundQueue(priorities: state.queue.priorities)
+            defer { state.writer = nil }
+            return state.writer
+        }
+        writer?.resume(returning: nil)
         await connection.close()
     }
 }

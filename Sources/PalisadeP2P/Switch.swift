@@ -14,7 +14,11 @@ import PalisadeCrypto
 /// - Connections to ourselves are dropped; other inbound peers are accepted up to
 ///   `maxInboundPeers`, other outbound ones up to `maxOutboundPeers` (persistent peers always are).
 /// - A peer dropped for misbehaviour (`ban(peer:reason:)`) is refused for `banDuration`, unless
-///   it is a persistent peer: the operator named it, and it is redialled as before.
+///   it is a persistent peer: the operator named it, and it is redialled as before. With
+///   `banFile` set, bans survive a restart (`BanList`).
+/// - At most `maxPeersPerIP` peers that are not persistent peers share one IP address, so one
+///   host cannot take every inbound slot with many node keys (loopback only when
+///   `limitLoopbackPeers`, so a localnet on one machine still works).
 public actor Switch {
     public nonisolated let nodeID: String
     /// Every peer event, bounded (see `SwitchEvents`). Ends after `stop()`.
@@ -34,8 +38,8 @@ public actor Switch {
     private let log: @Sendable (String) -> Void
     private let queue: EventQueue
     private var sessions: [String: PeerSession] = [:]
-    /// Peers refused until the instant given (misbehaviour); expired entries go at the next check.
-    private var bans: [String: ContinuousClock.Instant] = [:]
+    /// Peers refused until the instant given (misbehaviour), kept in `banFile` when set.
+    private var bans: BanList
     private var listener: P2PListener?
     private var tasks: [Task<Void, Never>] = []
     private var running = false
@@ -62,6 +66,7 @@ public actor Switch {
         self.queue = EventQueue(messageLimit: switchConfiguration.eventBufferLimit)
         self.events = SwitchEvents(queue: queue)
         self.inboundBudget = InboundBudget(limits: switchConfiguration.inboundLimits)
+        self.bans = BanList(path: switchConfiguration.banFile, problems: { log("p2p: ban list: \($0)") })
     }
 
     /// Listens, then dials every persistent peer in the background. Throws when the port cannot be bound.
@@ -107,20 +112,21 @@ public actor Switch {
 
     /// Queues one message for `id`; false when the peer is not connected, the message is refused
     /// (reserved channel, too large), or the peer's send queue is full, in which case the peer is
-    /// disconnected. True means queued, not delivered.
-    public func send(to id: String, channel: ChannelID, bytes: Bytes) -> Bool {
+    /// disconnected. True means queued, not delivered. `.own` messages are written before any
+    /// `.relay` still queued for the peer (`OutboundQueue`).
+    public func send(to id: String, channel: ChannelID, bytes: Bytes, priority: SendPriority = .relay) -> Bool {
         guard let session = sessions[id.lowercased()], accepts(channel: channel, bytes: bytes) else { return false }
-        return enqueue(session, channel: channel, bytes: bytes)
+        return enqueue(session, channel: channel, bytes: bytes, priority: priority)
     }
 
     /// Queues the message for every connected peer but `except`; returns for how many it was queued.
     @discardableResult
-    public func broadcast(channel: ChannelID, bytes: Bytes, except: String? = nil) -> Int {
+    public func broadcast(channel: ChannelID, bytes: Bytes, except: String? = nil, priority: SendPriority = .relay) -> Int {
         guard accepts(channel: channel, bytes: bytes) else { return 0 }
         let skipped = except?.lowercased()
         var queued = 0
         for session in sessions.values where session.id != skipped {
-            if enqueue(session, channel: channel, bytes: bytes) { queued += 1 }
+            if enqueue(session, channel: channel, bytes: bytes, priority: priority) { queued += 1 }
         }
         return queued
     }
@@ -136,18 +142,17 @@ public actor Switch {
 
     private func recordBan(_ id: String, reason: String) {
         guard !persistentIDs.contains(id) else { return }
-        bans[id] = .now + settings.banDuration
+        let seconds = Double(settings.banDuration.components.seconds)
+            + Double(settings.banDuration.components.attoseconds) / 1e18
+        if let error = bans.ban(id, until: Date().addingTimeInterval(seconds)) {
+            log("p2p: could not write the ban list \(settings.banFile ?? ""): \(error)")
+        }
         log("p2p: banning peer \(id) for \(settings.banDuration): \(reason)")
     }
 
     /// Whether `id` is refused now.
     public func isBanned(_ id: String) -> Bool {
-        guard let until = bans[id.lowercased()] else { return false }
-        guard until > .now else {
-            bans[id.lowercased()] = nil
-            return false
-        }
-        return true
+        bans.isBanned(id.lowercased())
     }
 
     /// Dials a peer that is not a persistent peer, once (it is not redialled). False when it is
@@ -198,18 +203,30 @@ public actor Switch {
             guard connected < (outbound ? settings.maxOutboundPeers : settings.maxInboundPeers) else {
                 return reject("\(connected) \(direction) peers already, the maximum")
             }
+            if let problem = addressLimitProblem(connection) { return reject(problem) }
         }
         let info = PeerInfo(id: id, remoteAddress: connection.remoteAddress, isOutbound: outbound,
                             isPersistent: persistentIDs.contains(id), connectedSince: Date(),
                             nodeInfo: connection.nodeInfo)
         let session = PeerSession(info: info, connection: connection, messageLimit: settings.sendQueueLimit,
-                                  byteLimit: settings.sendQueueByteLimit)
+                                  byteLimit: settings.sendQueueByteLimit,
+                                  channelPriorities: settings.channelPriorities)
         sessions[id] = session
         log("p2p: peer \(id)@\(connection.remoteAddress) connected (\(direction))")
         queue.post(.peerConnected(info))
         startReading(session)
         startWriting(session)
         return true
+    }
+
+    /// Why one more peer from `connection`'s IP address would pass `maxPeersPerIP`, or nil.
+    private func addressLimitProblem(_ connection: PeerConnection) -> String? {
+        guard let ip = connection.remoteIP, settings.limitLoopbackPeers || !PeerConnection.isLoopback(ip) else {
+            return nil
+        }
+        let same = sessions.values.count { !$0.info.isPersistent && $0.connection.remoteIP == ip }
+        guard same >= settings.maxPeersPerIP else { return nil }
+        return "\(same) peers from \(ip) already, the maximum for one address"
     }
 
     /// Connected peers in one direction that are not persistent peers: what the limits count.
@@ -248,7 +265,7 @@ public actor Switch {
                     session.received()
                     if message.channel == ChannelIDs.control {
                         if message.bytes == Keepalive.ping {
-                            _ = session.enqueue(channel: ChannelIDs.control, bytes: Keepalive.pong)
+                            _ = session.enqueue(channel: ChannelIDs.control, bytes: Keepalive.pong, priority: .own)
                         } else if message.bytes != Keepalive.pong {
                             reason = "unknown control message \(Bytes(message.bytes.prefix(16)).hex)"
                             logged = false
@@ -281,7 +298,7 @@ public actor Switch {
 
     private func startWriting(_ session: PeerSession) {
         Task.detached {
-            for await message in session.outbound {
+            while let message = await session.nextOutbound() {
                 do {
                     try await session.connection.send(channel: message.channel, bytes: message.bytes)
                 } catch {
@@ -305,8 +322,8 @@ public actor Switch {
         return true
     }
 
-    private func enqueue(_ session: PeerSession, channel: ChannelID, bytes: Bytes) -> Bool {
-        switch session.enqueue(channel: channel, bytes: bytes) {
+    private func enqueue(_ session: PeerSession, channel: ChannelID, bytes: Bytes, priority: SendPriority) -> Bool {
+        switch session.enqueue(channel: channel, bytes: bytes, priority: priority) {
         case .queued:
             return true
         case .closed:
@@ -357,7 +374,7 @@ public actor Switch {
                     detach(session, reason: reason)
                     Task { await session.close() }
                 } else {
-                    _ = enqueue(session, channel: ChannelIDs.control, bytes: Keepalive.ping)
+                    _ = enqueue(session, channel: ChannelIDs.control, bytes: Keepalive.ping, priority: .own)
                 }
             }
         }

@@ -24,6 +24,16 @@ public struct SwitchConfiguration: Sendable {
     /// per-channel receive capacity): a 4 MiB frame on a channel whose messages are 100 bytes
     /// is never decoded.
     public var channelMessageLimits: [ChannelID: Int]
+    /// Peers that are not persistent peers from one IP address, at most (CometBFT refuses a
+    /// second by default, `allow_duplicate_ip = false`; a few are allowed here for hosts behind
+    /// one NAT). Loopback addresses are counted only when `limitLoopbackPeers` is set.
+    public var maxPeersPerIP: Int
+    public var limitLoopbackPeers: Bool
+    /// Where bans are kept across restarts (`BanList`); nil keeps them in memory only.
+    public var banFile: String?
+    /// Each channel's share of a peer's connection when relays compete for it (`OutboundQueue`;
+    /// CometBFT's channel priorities); a channel not listed weighs 1.
+    public var channelPriorities: [ChannelID: Int]
     /// How often a ping goes to every peer.
     public var pingInterval: Duration
     /// A peer from which nothing (not even a pong) arrived for this long is disconnected.
@@ -51,6 +61,10 @@ public struct SwitchConfiguration: Sendable {
         eventBufferLimit: Int = 1024,
         inboundLimits: InboundBudget.Limits = InboundBudget.Limits(),
         channelMessageLimits: [ChannelID: Int] = [:],
+        channelPriorities: [ChannelID: Int] = [:],
+        maxPeersPerIP: Int = 4,
+        limitLoopbackPeers: Bool = false,
+        banFile: String? = nil,
         pingInterval: Duration = .seconds(5),
         idleTimeout: Duration = .seconds(20),
         banDuration: Duration = .seconds(600)
@@ -64,6 +78,10 @@ public struct SwitchConfiguration: Sendable {
         self.eventBufferLimit = eventBufferLimit
         self.inboundLimits = inboundLimits
         self.channelMessageLimits = channelMessageLimits
+        self.channelPriorities = channelPriorities
+        self.maxPeersPerIP = maxPeersPerIP
+        self.limitLoopbackPeers = limitLoopbackPeers
+        self.banFile = banFile
         self.pingInterval = pingInterval
         self.idleTimeout = idleTimeout
         self.banDuration = banDuration

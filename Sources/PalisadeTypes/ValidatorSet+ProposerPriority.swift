@@ -26,7 +26,7 @@ extension ValidatorSet {
 
     /// One round: everyone gains their power, the validator with the most priority is chosen and
     /// loses the total. Returns the chosen index.
-    private mutating func incrementProposerPriorityOnce() -> Int {
+    mutating func incrementProposerPriorityOnce() -> Int {
         for i in validators.indices {
             setPriority(Self.clippedAdd(validators[i].proposerPriority, validators[i].votingPower), at: i)
         }

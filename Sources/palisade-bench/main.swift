@@ -10,6 +10,8 @@ let benchmarks: [(name: String, summary: String, run: () -> Void)] = [
     ("blockstore", "block store: saves per second of a 100 × 250 B-tx height, reads back", BlockStoreBenchmark.run),
     ("simulator", "deterministic simulator: simulated heights per second, 4 and 100 validators", SimulatorBenchmark.run),
     ("abci", "ABCI socket vs in process (kvstore): pipelined CheckTx/s, FinalizeBlock of 10,000 txs", ABCIBenchmark.run),
+    ("adversary", "one hostile peer's attack on a node for a while (ADVERSARY_* settings; Scripts/bench-adversary)",
+     AdversaryBenchmark.run),
     ("kvstore", "kvstore on SQLite: FinalizeBlock+Commit of 1,000 × 250 B txs at 10k, 100k, 1M keys", KVStoreBenchmark.run),
     ("kvsnapshot", "kvstore state-sync snapshot of 1M keys: time to take it, time to restore it chunk by chunk", KVSnapshotBenchmark.run),
 ]

@@ -2,6 +2,7 @@ import PalisadeCrypto
 @testable import PalisadeNode
 import PalisadeP2P
 import PalisadeTypes
+import Synchronization
 import Testing
 
 /// Attacks by a peer that speaks Palisade's P2P protocol (the real transport, its own node key)
@@ -53,6 +54,50 @@ struct AdversarialPeerTests {
         #expect(banned)
         #expect(final.peakPeerBytes <= limits.bytesPerPeer + ChannelLimits.consensusData, "\(final)")
         #expect(final.peakPeerMessages <= limits.messagesPerPeer, "\(final)")
+    }
+
+    /// The same flood, measured from the attacker's side against fixed figures rather than the
+    /// victim's configured limits: while validator 0's consensus is stalled, the attacker can get
+    /// no more onto the wire than the per-peer share (4 MiB), the connection's inbound buffer
+    /// (1 MiB) and the two sockets' kernel buffers hold (measured: 9.7 MB sent, 4 MiB held). With
+    /// the budget's check removed, all 1,200 messages (78.6 MB) were sent and held.
+    @Test func aStalledValidatorStopsReadingAFlooderAtItsShare() async throws {
+        let gate = Gate()
+        let cluster = try await SocketCluster.start(apps: [0: StallingApp(height: 3, gate: gate)])
+        #expect(await cluster.waitForHeight(4, validators: [1, 2, 3]))
+        let victim = cluster.nodes[0].peerSwitch
+        let attacker = try await cluster.attacker(seed: 5, target: 0)
+        let size = 64 << 10
+        let count = 1_200
+        let sent = SentCount()
+        let flood = Task {
+            for index in 0..<count {
+                try await attacker.connection.send(channel: NodeChannel.consensusData,
+                                                   bytes: Bytes(repeating: UInt8(index % 251), count: size))
+                sent.increment()
+            }
+        }
+        // Wait until the attacker can send no more (its count stands still for a second) or
+        // has sent everything. A hang guard, not a timing assertion.
+        var last = -1
+        var still = 0
+        for _ in 0..<600 where still < 5 && sent.value < count {
+            try? await Task.sleep(for: .milliseconds(200))
+            still = sent.value == last ? still + 1 : 0
+            last = sent.value
+        }
+        let sentBytes = sent.value * size
+        let usage = victim.inboundBudget.usage
+        await gate.open()
+        let reached = await cluster.waitForHeight(cluster.height(1) + 2)
+        flood.cancel()
+        await attacker.connection.close()
+        await cluster.stop()
+        // 4 MiB share + 1 MiB inbound buffer + loopback socket buffers (at most about 6 MiB to
+        // receive and 4 MiB to send on Linux's defaults) stay far below 24 MiB.
+        #expect(sentBytes <= 24 << 20, "the attacker got \(sentBytes) bytes onto the wire")
+        #expect(usage.peakPeerBytes <= (4 << 20) + ChannelLimits.consensusData, "\(usage)")
+        #expect(reached, "the validators kept committing")
     }
 
     /// Votes with bad signatures for the heights being decided: the attacker is dropped and its
@@ -110,6 +155,13 @@ struct AdversarialPeerTests {
         await cluster.stop()
         #expect(reached, "the validators kept committing")
     }
+}
+
+/// How many messages a flooding task got onto the wire.
+final class SentCount: Sendable {
+    private let count = Mutex(0)
+    var value: Int { count.withLock { $0 } }
+    func increment() { count.withLock { $0 += 1 } }
 }
 
 /// Polls `condition` until it holds or a generous deadline passes (a hang guard).

@@ -115,4 +115,36 @@ struct HostilePeerTests {
         #expect(counted)
         #expect(disconnects.isEmpty, "\(disconnects)")
     }
+
+    /// Proposals for a round 1,000 ahead, from many senders with bad signatures: finding the
+    /// round's proposer (needed before the signature can be checked) is computed once for the
+    /// height, not once per proposal (1,000 rounds of selection, not 20 × 1,000).
+    @Test("far-round proposals cost one proposer rotation per height, not one per message")
+    func farRoundProposerLookupsAreComputedOnce() async throws {
+        let cluster = try InProcessCluster(validators: 4)
+        try await cluster.start(0)
+        guard let target = cluster.members[0].driver else { throw InProcessCluster.ClusterError.key }
+        for _ in 0..<200 where await target.core.height == 0 { try await Task.sleep(for: .milliseconds(20)) }
+        let height = await target.core.height
+        let round = await target.core.round + 1_000
+        for sender in 0..<20 {
+            let peer = "mallory\(sender)"
+            target.enqueue(.peerConnected(peer))
+            let proposal = Proposal(height: height, round: round, polRound: -1,
+                                    blockID: BlockID(hash: Array(repeating: UInt8(sender), count: 32),
+                                                     partSetHeader: PartSetHeader(total: 1, hash: Array(repeating: 7, count: 32))),
+                                    timestamp: Timestamp(seconds: 1_700_000_100), signature: Bytes(repeating: 0x42, count: 64))
+            target.enqueue(.peerMessage(peer: peer, channel: NodeChannel.consensusData,
+                                        bytes: ConsensusWireMessage.proposal(proposal).encoded()))
+        }
+        var rejected = 0
+        for _ in 0..<200 where rejected < 20 {
+            rejected = cluster.network.disconnects.withLock { $0 }.count { $0.contains("->mallory") && $0.contains("invalid proposal signature") }
+            if rejected < 20 { try await Task.sleep(for: .milliseconds(50)) }
+        }
+        let steps = await target.proposerSelectionRounds
+        await cluster.stopAll()
+        #expect(rejected == 20, "every forged proposal was checked and its sender dropped")
+        #expect(steps >= 1_000 && steps <= 1_000 + 10, "\(steps) rounds of proposer selection")
+    }
 }

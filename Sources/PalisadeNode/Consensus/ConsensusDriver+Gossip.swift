@@ -1,4 +1,5 @@
 import PalisadeCrypto
+import PalisadeP2P
 import PalisadeTypes
 
 /// Carrying out what the gossip reactor decides: relays of verified current-height messages to
@@ -15,7 +16,10 @@ extension ConsensusDriver {
     }
 
     func transmit(_ sends: [GossipReactor.Send]) async {
-        for send in sends { await network.send(to: send.peer, channel: send.channel, bytes: send.bytes) }
+        for send in sends {
+            await network.send(to: send.peer, channel: send.channel, bytes: send.bytes,
+                               priority: send.own ? .own : .relay)
+        }
     }
 
     /// A peer told us where it is: send it what it lacks.

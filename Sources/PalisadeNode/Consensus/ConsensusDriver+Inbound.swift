@@ -123,7 +123,7 @@ extension ConsensusDriver {
                            metadata: ["peer": "\(peer)", "parts": "\(proposal.blockID.partSetHeader.total)"])
             return
         }
-        guard let proposerAddress = core.proposer(round: proposal.round),
+        guard let proposerAddress = proposer(round: proposal.round),
               let proposer = core.validators?.validator(for: proposerAddress) else { return }
         guard proposal.verifySignature(chainID: chainID, publicKey: proposer.publicKey) else {
             await reject(peer, "invalid proposal signature at height \(proposal.height) round \(proposal.round)")
@@ -136,6 +136,20 @@ extension ConsensusDriver {
         _ = blocks.hold(proposal)
         try await gossip(.proposal(proposal), from: peer)
         if let block = blocks.block(proposal.blockID) { try await judge(block, proposal: proposal) }
+    }
+
+    /// The proposer of `round` at the core's height. The core's own lookup rotates the set
+    /// `round` times per call; a peer sending proposals for rounds up to 1,000 ahead (each with
+    /// a bad signature, from a fresh key each time) would make each cost O(validators × 1,000)
+    /// before its signature is checked. The rotation is kept per validator set instead, so every
+    /// round's proposer is computed once per height however many proposals name it.
+    func proposer(round: Int32) -> Address? {
+        guard let validators = core.validators else { return nil }
+        if rotation?.validators != validators { rotation = ProposerRotation(validators) }
+        let before = rotation?.steps ?? 0
+        let proposer = rotation?.proposer(round: round)
+        proposerSelectionRounds += (rotation?.steps ?? 0) - before
+        return proposer
     }
 
     /// The most parts a block within `block.max_bytes` (100 MiB when unset) can have.

@@ -3,6 +3,7 @@ import PalisadeABCI
 import PalisadeConsensus
 import PalisadeCrypto
 import PalisadeMempool
+import PalisadeP2P
 import PalisadeState
 import PalisadeStorage
 import PalisadeTypes
@@ -109,6 +110,11 @@ public actor ConsensusDriver {
     var servedBytesLimit = ConsensusDriver.servedBytesPerHeartbeat
     /// The lowest block the store holds (it moves up as the app's retain height prunes).
     var storedBase: Int64 = 0
+    /// The current height's proposers by round, each computed once (checking a proposal's
+    /// signature needs its round's proposer; `+Inbound`).
+    var rotation: ProposerRotation?
+    /// Rounds of proposer selection run for that, in all: the work a test can count.
+    var proposerSelectionRounds = 0
 
     /// Events with what to call once each is handled. Unbounded as a stream, but every peer
     /// message in it holds its share of the switch's `InboundBudget` until handled, so peers
@@ -218,7 +224,7 @@ public actor ConsensusDriver {
         case .peerConnected(let peer):
             reactor.connected(peer)
             await network.send(to: peer, channel: NodeChannel.consensusState,
-                               bytes: ConsensusWireMessage.newRoundStep(roundState).encoded())
+                               bytes: ConsensusWireMessage.newRoundStep(roundState).encoded(), priority: .own)
         case .peerDisconnected(let peer):
             reactor.disconnected(peer)
             unproductive.forget(peer)
@@ -243,7 +249,7 @@ public actor ConsensusDriver {
             servedBytes = [:]
             try await syncTick()
             await network.broadcast(channel: NodeChannel.consensusState,
-                                    bytes: ConsensusWireMessage.newRoundStep(roundState).encoded())
+                                    bytes: ConsensusWireMessage.newRoundStep(roundState).encoded(), priority: .own)
         }
     }
 
@@ -258,7 +264,7 @@ public actor ConsensusDriver {
         guard reactor.announce(state) else { return }
         metrics.consensus.roundStep(height: core.height, round: core.round, step: core.step, at: now)
         await network.broadcast(channel: NodeChannel.consensusState,
-                                bytes: ConsensusWireMessage.newRoundStep(state).encoded())
+                                bytes: ConsensusWireMessage.newRoundStep(state).encoded(), priority: .own)
         if let proposer = core.proposer(round: state.round), let validators = core.validators {
             observer.roundChanged(height: state.height, round: state.round, step: core.step, proposer: proposer,
                                   proposerIndex: Int32(validators.index(of: proposer) ?? 0))

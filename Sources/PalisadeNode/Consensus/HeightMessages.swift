@@ -8,6 +8,7 @@ struct HeightMessages {
     struct Entry {
         var channel: UInt8
         var bytes: Bytes
+        var own: Bool
     }
 
     /// Bounds what a Byzantine peer can make us hold: honest traffic for one height is a few
@@ -27,7 +28,7 @@ struct HeightMessages {
         let digest = Self.key(message)
         guard own || entries.count < Self.limit, !digests.contains(digest) else { return nil }
         digests.insert(digest)
-        let entry = Entry(channel: message.channel, bytes: message.encoded())
+        let entry = Entry(channel: message.channel, bytes: message.encoded(), own: own)
         encodings.insert(Self.encodingKey(channel: entry.channel, bytes: entry.bytes))
         entries.append(entry)
         return entries.count - 1

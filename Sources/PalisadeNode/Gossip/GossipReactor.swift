@@ -12,6 +12,8 @@ struct GossipReactor {
         var peer: String
         var channel: UInt8
         var bytes: Bytes
+        /// Our own message: it leaves before relays queued for the peer.
+        var own = false
     }
 
     private(set) var peers: [String: PeerView] = [:]
@@ -76,7 +78,8 @@ struct GossipReactor {
         guard view.sentCount < entries.count else { return [] }
         var outgoing: [Send] = []
         for index in view.sentCount..<entries.count where !view.fromPeer.contains(index) {
-            outgoing.append(Send(peer: peer, channel: entries[index].channel, bytes: entries[index].bytes))
+            let entry = entries[index]
+            outgoing.append(Send(peer: peer, channel: entry.channel, bytes: entry.bytes, own: entry.own))
         }
         view.sentCount = entries.count
         view.fromPeer = []

@@ -10,4 +10,12 @@ public struct PeerRoundState: Sendable, Hashable {
     /// The lowest block it stores (0 from a peer that does not say): block sync asks it for
     /// nothing below, since pruned heights are gone.
     public var storedBase: Int64 = 0
+
+    public init(height: Int64, round: Int32, step: UInt8, lastStoredHeight: Int64, storedBase: Int64 = 0) {
+        self.height = height
+        self.round = round
+        self.step = step
+        self.lastStoredHeight = lastStoredHeight
+        self.storedBase = storedBase
+    }
 }

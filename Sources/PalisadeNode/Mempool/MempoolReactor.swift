@@ -28,6 +28,7 @@ public actor MempoolReactor {
         let outcome = await mempool.checkTx(tx)
         metrics.checked(tx, outcome)
         if outcome.isAccepted { await relay([tx]) }
+        logIfAppFailed(outcome)
         return outcome
     }
 
@@ -46,8 +47,15 @@ public actor MempoolReactor {
             let outcome = await mempool.checkTx(bytes, from: peer)
             metrics.checked(bytes, outcome)
             if outcome.isAccepted { accepted.append(bytes) }
+            logIfAppFailed(outcome)
         }
         if !accepted.isEmpty { await relay(accepted) }
+    }
+
+    /// A CheckTx that threw or timed out is the app's failure, which the operator must see.
+    private func logIfAppFailed(_ outcome: CheckTxOutcome) {
+        guard case .rejected(.appFailed(let reason)) = outcome else { return }
+        logger.error("CheckTx failed; transaction refused", metadata: ["reason": "\(reason)"])
     }
 
     private func relay(_ txs: [Bytes]) async {

@@ -23,6 +23,18 @@ enum ChannelLimits {
         min(transportLimit, config.maxTxBytes + (1 << 10))
     }
 
+    /// Each channel's share of a connection when relays compete for it (our own consensus
+    /// messages go first regardless): CometBFT's channel priorities, so block data and votes
+    /// are not held back by a busy mempool or block-sync channel.
+    static let priorities: [ChannelID: Int] = [
+        NodeChannel.consensusState: 6,
+        NodeChannel.consensusData: 10,
+        NodeChannel.consensusVote: 7,
+        NodeChannel.mempool: 5,
+        NodeChannel.evidence: 6,
+        NodeChannel.blockSync: 5,
+    ]
+
     /// Every channel the node speaks, for `SwitchConfiguration.channelMessageLimits`. Block
     /// sync chunks are 1 MiB plus a commit whose size grows with the validator set, so that
     /// channel is bounded by the transport's own limit (4 MiB).

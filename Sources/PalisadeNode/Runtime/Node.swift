@@ -113,6 +113,8 @@ public final class Node: Sendable {
         switchConfiguration.maxInboundPeers = config.p2p.maxNumInboundPeers
         switchConfiguration.maxOutboundPeers = config.p2p.maxNumOutboundPeers
         switchConfiguration.channelMessageLimits = channelLimits
+        switchConfiguration.channelPriorities = ChannelLimits.priorities
+        switchConfiguration.banFile = paths.dataDirectory + "/p2p_bans.txt"
         if config.p2p.persistentPeersMaxDialPeriod > 0 {
             switchConfiguration.dialBackoffMax = .milliseconds(config.p2p.persistentPeersMaxDialPeriod)
         }

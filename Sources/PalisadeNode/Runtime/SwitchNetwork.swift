@@ -19,6 +19,14 @@ struct SwitchNetwork: PeerNetwork {
         metrics.sent(channel: channel, bytes: bytes.count, copies: copies)
     }
 
+    func send(to peer: String, channel: UInt8, bytes: Bytes, priority: SendPriority) async {
+        _ = await peerSwitch.send(to: peer, channel: channel, bytes: bytes, priority: priority)
+    }
+
+    func broadcast(channel: UInt8, bytes: Bytes, priority: SendPriority) async {
+        await peerSwitch.broadcast(channel: channel, bytes: bytes, priority: priority)
+    }
+
     /// Every disconnect the reactors ask for is for misbehaviour, so the peer is also banned for
     /// a while (`SwitchConfiguration.banDuration`; persistent peers are exempt).
     func disconnect(peer: String, reason: String) async {
