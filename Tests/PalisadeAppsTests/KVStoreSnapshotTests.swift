@@ -21,6 +21,7 @@ import Testing
         for h in 1...heights {
             try await driver.block((0..<pairsPerBlock).map { "key-\(h)-\($0)=\(filler)\($0)" })
         }
+        await app.waitForSnapshot()
         return driver
     }
 
@@ -130,5 +131,21 @@ import Testing
         truncated.metadata.removeLast()
         truncated.hash = SHA256Hash.digest(truncated.metadata)
         #expect(try await target.offerSnapshot(OfferSnapshotRequest(snapshot: truncated, appHash: await driver.app.appHash)) == .reject)
+    }
+
+    /// The view a snapshot is written from keeps the state of its height while later blocks
+    /// commit to the same SQLite file: the snapshot is one height's state, not a mix.
+    @Test func aReadViewKeepsItsHeightWhileLaterBlocksCommit() async throws {
+        let directory = try TemporaryDirectory()
+        let store = try SQLiteKVStateStore(path: directory.path("kv.db"))
+        var driver = Driver(try await KVStoreApplication.restore(from: store))
+        try await driver.block(["a=1", "b=2"])
+        let view = try store.readView()
+        defer { view.close() }
+        try await driver.block(["c=3", "a=changed"])
+        let seen = try view.pairs(after: nil, limit: 10)
+        #expect(seen.map { String(decoding: $0.key, as: UTF8.self) } == ["a", "b"])
+        #expect(seen.first.map { String(decoding: $0.value, as: UTF8.self) } == "1")
+        #expect(try store.pairs(after: nil, limit: 10).count == 3)
     }
 }

@@ -49,4 +49,6 @@ public final class InMemoryKVStateStore: KVStateStore {
     }
 
     public func reset() { state.withLock { $0 = Contents() } }
+
+    public func readView() -> any KVStateReadView { InMemoryKVReadView(pairs: state.withLock { $0.pairs }) }
 }

@@ -51,4 +51,6 @@ public protocol KVStateStore: Sendable {
     func pairs(after key: Bytes?, limit: Int) throws(AppDatabaseError) -> [(key: Bytes, value: Bytes)]
     /// Forgets everything, as a fresh store: a state-sync restore starts from nothing.
     func reset() throws(AppDatabaseError)
+    /// The committed pairs as they are now, readable while later commits go on.
+    func readView() throws(AppDatabaseError) -> any KVStateReadView
 }

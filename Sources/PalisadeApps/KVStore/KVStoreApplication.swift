@@ -32,6 +32,8 @@ public actor KVStoreApplication: Application {
     public internal(set) var snapshotFailure: String?
     /// A state-sync restore in progress (between OfferSnapshot and its last chunk).
     var restoring: KVSnapshotRestore?
+    /// The snapshot being written in the background, if any.
+    var snapshotTask: Task<Void, Never>?
     /// Blocks the node should keep (CometBFT kvstore's `RetainBlocks`); 0 keeps every block.
     public private(set) var retainBlocks: Int64 = 0
 
@@ -143,7 +145,7 @@ public actor KVStoreApplication: Application {
         guard let pending else { throw KVStoreError.commitWithoutBlock }
         try save(pending.batch, validators: pending.validators)
         self.pending = nil
-        takeSnapshotIfDue()
+        await takeSnapshotIfDue()
         guard retainBlocks > 0, head.height >= retainBlocks else { return CommitResponse() }
         return CommitResponse(retainHeight: head.height - retainBlocks + 1)
     }

@@ -161,22 +161,24 @@ public final class SQLiteKVStateStore: KVStateStore {
     }
 
     public func pairs(after key: Bytes?, limit: Int) throws(AppDatabaseError) -> [(key: Bytes, value: Bytes)] {
-        try AppDatabase.run(path: path) {
-            try database.inDatabase { db in
-                let rows = if let key {
-                    try Row.fetchAll(db.cachedStatement(sql: "SELECT key, value FROM kv_pairs WHERE key > ? ORDER BY key LIMIT ?"),
-                                     arguments: [Data(key), limit])
-                } else {
-                    try Row.fetchAll(db.cachedStatement(sql: "SELECT key, value FROM kv_pairs ORDER BY key LIMIT ?"),
-                                     arguments: [limit])
-                }
-                return try rows.map { row in
-                    (try row.bytes(atIndex: 0, table: "kv_pairs", column: "key"),
-                     try row.bytes(atIndex: 1, table: "kv_pairs", column: "value"))
-                }
-            }
+        try AppDatabase.run(path: path) { try database.inDatabase { db in try Self.pairs(db, after: key, limit: limit) } }
+    }
+
+    static func pairs(_ db: Database, after key: Bytes?, limit: Int) throws -> [(key: Bytes, value: Bytes)] {
+        let rows = if let key {
+            try Row.fetchAll(db.cachedStatement(sql: "SELECT key, value FROM kv_pairs WHERE key > ? ORDER BY key LIMIT ?"),
+                             arguments: [Data(key), limit])
+        } else {
+            try Row.fetchAll(db.cachedStatement(sql: "SELECT key, value FROM kv_pairs ORDER BY key LIMIT ?"),
+                             arguments: [limit])
+        }
+        return try rows.map { row in
+            (try row.bytes(atIndex: 0, table: "kv_pairs", column: "key"),
+             try row.bytes(atIndex: 1, table: "kv_pairs", column: "value"))
         }
     }
+
+    public func readView() throws(AppDatabaseError) -> any KVStateReadView { try SQLiteKVReadView(path: path) }
 
     public func reset() throws(AppDatabaseError) {
         try AppDatabase.run(path: path) {
