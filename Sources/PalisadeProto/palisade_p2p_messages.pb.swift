@@ -201,6 +201,9 @@ public nonisolated struct Palisade_P2p_BlockChunk: Sendable {
   /// tendermint.types.Commit, in chunk 0 only
   public var commit: Data = Data()
 
+  /// tendermint.types.ExtendedCommit, in chunk 0 only, at heights with vote extensions
+  public var extendedCommit: Data = Data()
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -616,7 +619,7 @@ nonisolated extension Palisade_P2p_NoBlockResponse: SwiftProtobuf.Message, Swift
 
 nonisolated extension Palisade_P2p_BlockChunk: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".BlockChunk"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}height\0\u{1}index\0\u{1}total\0\u{1}data\0\u{1}commit\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}height\0\u{1}index\0\u{1}total\0\u{1}data\0\u{1}commit\0\u{3}extended_commit\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -629,6 +632,7 @@ nonisolated extension Palisade_P2p_BlockChunk: SwiftProtobuf.Message, SwiftProto
       case 3: try { try decoder.decodeSingularUInt32Field(value: &self.total) }()
       case 4: try { try decoder.decodeSingularBytesField(value: &self.data) }()
       case 5: try { try decoder.decodeSingularBytesField(value: &self.commit) }()
+      case 6: try { try decoder.decodeSingularBytesField(value: &self.extendedCommit) }()
       default: break
       }
     }
@@ -650,6 +654,9 @@ nonisolated extension Palisade_P2p_BlockChunk: SwiftProtobuf.Message, SwiftProto
     if !self.commit.isEmpty {
       try visitor.visitSingularBytesField(value: self.commit, fieldNumber: 5)
     }
+    if !self.extendedCommit.isEmpty {
+      try visitor.visitSingularBytesField(value: self.extendedCommit, fieldNumber: 6)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -659,6 +666,7 @@ nonisolated extension Palisade_P2p_BlockChunk: SwiftProtobuf.Message, SwiftProto
     if lhs.total != rhs.total {return false}
     if lhs.data != rhs.data {return false}
     if lhs.commit != rhs.commit {return false}
+    if lhs.extendedCommit != rhs.extendedCommit {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
