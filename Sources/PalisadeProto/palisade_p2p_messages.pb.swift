@@ -184,7 +184,9 @@ public nonisolated struct Palisade_P2p_NoBlockResponse: Sendable {
 
 /// One piece of the protobuf encoding of the block at `height`. The first chunk (index 0) also
 /// carries the commit that decided the block; the receiver verifies it against the validator set
-/// of that height before executing the block.
+/// of that height before executing the block. At a height with vote extensions enabled the first
+/// chunk also carries the extended commit (field 6, added later: a peer that predates it sends
+/// none and decodes ours without it); its plain commit is then the one in field 5.
 public nonisolated struct Palisade_P2p_BlockChunk: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
