@@ -184,7 +184,9 @@ public nonisolated struct Palisade_P2p_NoBlockResponse: Sendable {
 
 /// One piece of the protobuf encoding of the block at `height`. The first chunk (index 0) also
 /// carries the commit that decided the block; the receiver verifies it against the validator set
-/// of that height before executing the block.
+/// of that height before executing the block. At a height with vote extensions enabled the first
+/// chunk also carries the extended commit (field 6, added later: a peer that predates it sends
+/// none and decodes ours without it); its plain commit is then the one in field 5.
 public nonisolated struct Palisade_P2p_BlockChunk: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
@@ -200,6 +202,9 @@ public nonisolated struct Palisade_P2p_BlockChunk: Sendable {
 
   /// tendermint.types.Commit, in chunk 0 only
   public var commit: Data = Data()
+
+  /// tendermint.types.ExtendedCommit, in chunk 0 only, at heights with vote extensions
+  public var extendedCommit: Data = Data()
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -616,7 +621,7 @@ nonisolated extension Palisade_P2p_NoBlockResponse: SwiftProtobuf.Message, Swift
 
 nonisolated extension Palisade_P2p_BlockChunk: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".BlockChunk"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}height\0\u{1}index\0\u{1}total\0\u{1}data\0\u{1}commit\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}height\0\u{1}index\0\u{1}total\0\u{1}data\0\u{1}commit\0\u{3}extended_commit\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -629,6 +634,7 @@ nonisolated extension Palisade_P2p_BlockChunk: SwiftProtobuf.Message, SwiftProto
       case 3: try { try decoder.decodeSingularUInt32Field(value: &self.total) }()
       case 4: try { try decoder.decodeSingularBytesField(value: &self.data) }()
       case 5: try { try decoder.decodeSingularBytesField(value: &self.commit) }()
+      case 6: try { try decoder.decodeSingularBytesField(value: &self.extendedCommit) }()
       default: break
       }
     }
@@ -650,6 +656,9 @@ nonisolated extension Palisade_P2p_BlockChunk: SwiftProtobuf.Message, SwiftProto
     if !self.commit.isEmpty {
       try visitor.visitSingularBytesField(value: self.commit, fieldNumber: 5)
     }
+    if !self.extendedCommit.isEmpty {
+      try visitor.visitSingularBytesField(value: self.extendedCommit, fieldNumber: 6)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -659,6 +668,7 @@ nonisolated extension Palisade_P2p_BlockChunk: SwiftProtobuf.Message, SwiftProto
     if lhs.total != rhs.total {return false}
     if lhs.data != rhs.data {return false}
     if lhs.commit != rhs.commit {return false}
+    if lhs.extendedCommit != rhs.extendedCommit {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -13,6 +13,10 @@ public enum CommitVerificationError: Error, Sendable, Hashable, CustomStringConv
     case invalidSignature(index: Int, address: Address)
     /// The COMMIT entries do not add up to more than 2/3 of the total power.
     case insufficientVotingPower(got: Int64, total: Int64)
+    /// An extended commit's round differs from the commit it should extend.
+    case roundMismatch(expected: Int32, got: Int32)
+    /// The COMMIT entry at `index` lacks its extension signature, or it does not verify.
+    case invalidExtensionSignature(index: Int, address: Address)
 
     public var description: String {
         switch self {
@@ -23,6 +27,9 @@ public enum CommitVerificationError: Error, Sendable, Hashable, CustomStringConv
         case .invalidSignature(let i, let a): "signature #\(i) (validator \(a)) does not verify"
         case .insufficientVotingPower(let got, let total):
             "commit carries \(got) of \(total) voting power, more than 2/3 is needed"
+        case .roundMismatch(let e, let g): "extended commit is for round \(g), expected \(e)"
+        case .invalidExtensionSignature(let i, let a):
+            "extension signature #\(i) (validator \(a)) is missing or does not verify"
         }
     }
 }

@@ -40,11 +40,11 @@ struct BlockSyncPoolTests {
         let (block, commit) = try SyncFixture.block(height: 1, bytes: 2_500_000)
         var pool = BlockSyncPool(next: 1)
         _ = pool.plan(peers: ["a": 10], now: 0)
-        let messages = BlockSyncMessage.chunks(of: block, commit: commit)
+        let messages = try #require(BlockSyncMessage.chunks(of: block, commit: commit))
         #expect(messages.count == 3)
         var outcomes: [BlockSyncPool.ChunkOutcome] = []
         for message in messages {
-            guard case let .chunk(height, index, total, data, commitBytes) = message else { continue }
+            guard case let .chunk(height, index, total, data, commitBytes, _) = message else { continue }
             let stranger = pool.receive(height: height, index: index, total: total, data: data, commit: commitBytes,
                                         from: "mallory")
             #expect(stranger == .unsolicited)
@@ -135,7 +135,7 @@ struct BlockSyncPoolTests {
     @Test("messages round-trip, and every chunk of a 5.5 MB block fits the 4 MiB message limit")
     func wire() throws {
         let (block, commit) = try SyncFixture.block(height: 9, bytes: 5_500_000)
-        let chunks = BlockSyncMessage.chunks(of: block, commit: commit)
+        let chunks = try #require(BlockSyncMessage.chunks(of: block, commit: commit))
         #expect(chunks.count == 6)
         for message in chunks + [.request(height: 9), .noBlock(height: 9)] {
             let bytes = message.encoded()

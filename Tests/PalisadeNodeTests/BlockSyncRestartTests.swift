@@ -27,7 +27,7 @@ struct BlockSyncRestartTests {
             cluster.network.drop.withLock {
                 $0[peer] = { to, channel, bytes in
                     guard to == "node3", channel == NodeChannel.blockSync,
-                          case let .chunk(height, _, _, _, _)? = try? BlockSyncMessage(decoding: bytes) else { return false }
+                          case let .chunk(height, _, _, _, _, _)? = try? BlockSyncMessage(decoding: bytes) else { return false }
                     return height >= withheldFrom
                 }
             }

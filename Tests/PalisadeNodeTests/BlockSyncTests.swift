@@ -68,11 +68,11 @@ struct BlockSyncTests {
         cluster.network.tamper.withLock {
             $0["node0"] = { channel, bytes in
                 guard channel == NodeChannel.blockSync,
-                      case let .chunk(height, index, total, data, commit)? = try? BlockSyncMessage(decoding: bytes),
+                      case let .chunk(height, index, total, data, commit, extended)? = try? BlockSyncMessage(decoding: bytes),
                       var block = try? Block(protobuf: data), total == 1 else { return bytes }
                 block.data = BlockData(txs: block.data.txs + [Array("forged=1".utf8)])
                 return BlockSyncMessage.chunk(height: height, index: index, total: total, data: block.protobuf,
-                                              commit: commit).encoded()
+                                              commit: commit, extendedCommit: extended).encoded()
             }
         }
         try await cluster.start(3)

@@ -61,7 +61,7 @@ struct UnproductiveTrafficTests {
             $0["node0"] = { to, channel, bytes in
                 guard to == "mallory" else { return false }
                 switch try? BlockSyncMessage(decoding: bytes) {
-                case let .chunk(_, _, _, data, _)?:
+                case let .chunk(_, _, _, data, _, _)?:
                     served.state.withLock {
                         $0.chunks += 1
                         $0.chunkBytes += data.count

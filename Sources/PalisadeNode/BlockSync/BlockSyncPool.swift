@@ -29,6 +29,9 @@ struct BlockSyncPool {
         /// Computed once here (a header hash and the part-set hash of the encoded block).
         var blockID: BlockID
         var commit: Commit
+        /// The commit's precommits with their extensions, when the peer sent them (a height with
+        /// vote extensions); the driver verifies their signatures before storing them.
+        var extendedCommit: ExtendedCommit?
         var peer: String
     }
 
@@ -47,6 +50,7 @@ struct BlockSyncPool {
         var total: Int = 0
         var chunks: [Int: Bytes] = [:]
         var commit: Bytes = []
+        var extendedCommit: Bytes = []
         var bytes = 0
     }
 
@@ -99,7 +103,7 @@ struct BlockSyncPool {
     /// One chunk of the block at `height` from `peer`. Sizes are checked before anything is
     /// kept, and the block and commit are decoded only once every chunk is in.
     mutating func receive(height: Int64, index: Int, total: Int, data: Bytes, commit: Bytes,
-                          from peer: String) -> ChunkOutcome {
+                          extendedCommit: Bytes = [], from peer: String) -> ChunkOutcome {
         guard var request = requests[height], request.peer == peer else { return .unsolicited }
         let maxChunks = limits.maxBlockBytes / BlockSyncMessage.chunkBytes + 1
         guard total > 0, total <= maxChunks, index >= 0, index < total, data.count <= BlockSyncMessage.chunkBytes,
@@ -107,13 +111,20 @@ struct BlockSyncPool {
             return fail(height, "chunk \(index) of \(total) (\(data.count) bytes) does not fit the block's framing")
         }
         guard request.chunks[index] == nil else { return fail(height, "chunk \(index) sent twice") }
-        guard request.bytes + data.count + commit.count <= limits.maxBlockBytes * 2 else {
+        guard extendedCommit.count <= BlockSyncMessage.maxExtendedCommitBytes else {
+            return fail(height, "an extended commit of \(extendedCommit.count) bytes")
+        }
+        let received = data.count + commit.count + extendedCommit.count
+        guard request.bytes + received <= limits.maxBlockBytes * 2 + BlockSyncMessage.maxExtendedCommitBytes else {
             return fail(height, "more than \(limits.maxBlockBytes) bytes")
         }
         request.total = total
         request.chunks[index] = data
-        request.bytes += data.count + commit.count
-        if index == 0 { request.commit = commit }
+        request.bytes += received
+        if index == 0 {
+            request.commit = commit
+            request.extendedCommit = extendedCommit
+        }
         guard request.chunks.count == total else {
             requests[height] = request
             return .pending
@@ -122,9 +133,11 @@ struct BlockSyncPool {
         let bytes = (0..<total).flatMap { request.chunks[$0] ?? [] }
         let block: Block
         let decided: Commit
+        let extended: ExtendedCommit?
         do {
             block = try Block(protobuf: bytes)
             decided = try Commit(protobuf: request.commit)
+            extended = request.extendedCommit.isEmpty ? nil : try ExtendedCommit(protobuf: request.extendedCommit)
         } catch {
             return fail(height, "\(error)")
         }
@@ -132,7 +145,11 @@ struct BlockSyncPool {
         guard block.header.height == height, decided.height == height, decided.blockID == blockID else {
             return fail(height, "block or commit is not for height \(height)")
         }
-        ready[height] = Ready(block: block, blockID: blockID, commit: decided, peer: peer)
+        if let extended, extended.commit.height != height || extended.commit.round != decided.round
+            || extended.commit.blockID != blockID {
+            return fail(height, "extended commit is not for the commit's height, round and block")
+        }
+        ready[height] = Ready(block: block, blockID: blockID, commit: decided, extendedCommit: extended, peer: peer)
         readyBytes[height] = bytes.count
         return .complete
     }

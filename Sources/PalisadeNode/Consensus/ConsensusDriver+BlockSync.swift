@@ -50,12 +50,13 @@ extension ConsensusDriver {
         case .noBlock(let height):
             if !syncing || !sync.noBlock(height: height, from: peer, now: nowMilliseconds) { counters.staleMessages += 1 }
             try await requestBlocks()
-        case let .chunk(height, index, total, data, commit):
+        case let .chunk(height, index, total, data, commit, extendedCommit):
             guard syncing else {
                 counters.staleMessages += 1
                 return
             }
-            switch sync.receive(height: height, index: index, total: total, data: data, commit: commit, from: peer) {
+            switch sync.receive(height: height, index: index, total: total, data: data, commit: commit,
+                                extendedCommit: extendedCommit, from: peer) {
             case .invalid(let reason):
                 sync.exclude(peer, now: nowMilliseconds)
                 await reject(peer, "block sync: \(reason)")
@@ -78,17 +79,23 @@ extension ConsensusDriver {
     /// needs to catch up at this machine's block rates.
     static let servedBytesPerHeartbeat = 32 << 20
 
-    /// A peer asks for a stored block: all its chunks, or "no block".
+    /// A peer asks for a stored block: all its chunks, or "no block". At a height with vote
+    /// extensions the stored extended commit goes with it (without it the peer could not hand
+    /// the extensions to PrepareProposal when it proposes next); a height that should have one
+    /// and does not (pruned, or stored before this was kept) is "no block".
     private func serve(_ height: Int64, to peer: String) async {
+        let extended = voteExtensionsEnabled(at: height) ? (try? store.extendedCommit(at: height)) ?? nil : nil
         guard servedBytes[peer, default: 0] < servedBytesLimit,
               height <= chain.lastBlockHeight, let block = try? store.blockBytes(at: height),
-              let commit = try? store.decidedCommit(at: height) else {
+              let commit = try? store.decidedCommit(at: height), extended != nil || !voteExtensionsEnabled(at: height),
+              let chunks = BlockSyncMessage.chunks(height: height, blockBytes: block, commit: commit, extended: extended)
+        else {
             await network.send(to: peer, channel: NodeChannel.blockSync,
                                bytes: BlockSyncMessage.noBlock(height: height).encoded())
             return
         }
         servedBytes[peer, default: 0] += block.count
-        for chunk in BlockSyncMessage.chunks(height: height, blockBytes: block, commit: commit) {
+        for chunk in chunks {
             await network.send(to: peer, channel: NodeChannel.blockSync, bytes: chunk.encoded())
         }
     }
@@ -143,6 +150,7 @@ extension ConsensusDriver {
                     throw BlockSyncRejection("block \(item.block.header.height) where \(height) was next")
                 }
                 try chain.validators.verifyCommit(chainID: chainID, blockID: blockID, height: height, commit: item.commit)
+                try verifySyncedExtensions(item, height: height)
             } catch {
                 sync.rejected(now: nowMilliseconds)
                 await reject(item.peer, "block sync: block \(height) does not verify: \(error)")
@@ -151,7 +159,10 @@ extension ConsensusDriver {
             sync.applied()
             // The next block's LastCommit is, from a peer that stores it, this very commit: it
             // was just verified against this height's set, so it is not checked again.
-            try await apply(item.block, blockID: blockID, commit: item.commit, markHeight: false,
+            // With extensions, the extended commit's own commit is the seen commit stored with
+            // them (it verified too; the server sends the two alike).
+            try await apply(item.block, blockID: blockID, commit: item.extendedCommit?.commit ?? item.commit,
+                            voteExtensions: item.extendedCommit?.extensions, markHeight: false,
                             verifiedLastCommit: syncVerifiedCommit)
             syncVerifiedCommit = item.commit
             counters.catchUpBlocks += 1
@@ -159,6 +170,22 @@ extension ConsensusDriver {
         }
         try await requestBlocks()
         try await leaveBlockSyncIfCaughtUp()
+    }
+
+    /// A synced block's extended commit: required exactly at heights with vote extensions (a peer
+    /// that omits it gave a bad answer, and the height goes to another peer), and then verified
+    /// against the height's validator set, extension signatures included, before it is stored.
+    private func verifySyncedExtensions(_ item: BlockSyncPool.Ready, height: Int64) throws {
+        guard voteExtensionsEnabled(at: height) else {
+            if item.extendedCommit != nil {
+                throw BlockSyncRejection("an extended commit at height \(height), which has no vote extensions")
+            }
+            return
+        }
+        guard let extended = item.extendedCommit else {
+            throw BlockSyncRejection("no extended commit at height \(height), which has vote extensions")
+        }
+        try chain.validators.verifyExtendedCommit(chainID: chainID, extended, matching: item.commit)
     }
 
     /// The WAL's end-of-height marker for the last block-synced height, written once per session
