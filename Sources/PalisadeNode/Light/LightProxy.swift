@@ -29,6 +29,9 @@ public final class LightProxy: Sendable {
         }
     }
 
+    /// Seconds one request may take, verification included.
+    static let queryTimeBudget: Double = 60
+
     let client: LightClient
     let server: RPCServer
     private let configuration: Configuration
@@ -42,9 +45,12 @@ public final class LightProxy: Sendable {
                              options: configuration.options, now: { SystemClock().now() })
         let rpc = try JSONRPCClient(address: configuration.primary)
         let backend = LightProxyBackend(client: client, primary: rpc, chainID: configuration.chainID)
-        server = RPCServer(backend: backend,
-                           configuration: RPCServerConfiguration(host: configuration.listen.host, port: configuration.listen.port),
-                           logger: logger)
+        var serverConfiguration = RPCServerConfiguration(host: configuration.listen.host, port: configuration.listen.port)
+        // One answer may need several round trips to the primary and each witness (bisection,
+        // the cross-check, the block itself), each bounded by its own 10 s time-out: a node's
+        // 10 s budget for a whole request would cut off verification that is still progressing.
+        serverConfiguration.queryTimeBudget = Self.queryTimeBudget
+        server = RPCServer(backend: backend, configuration: serverConfiguration, logger: logger)
         self.configuration = configuration
     }
 
