@@ -9,11 +9,14 @@ import PalisadeTypes
 final class ChainRPCBackend: RPCBackend, @unchecked Sendable {
     private let lock = NSLock()
     private var chain: SignedBlockChain
+    /// What `consensus_params` answers at every height; a test changes it to make the primary lie.
+    private var params = ConsensusParams.default
 
     init(chain: SignedBlockChain) { self.chain = chain }
 
     func update(_ change: (inout SignedBlockChain) -> Void) { lock.withLock { change(&chain) } }
     private var snapshot: SignedBlockChain { lock.withLock { chain } }
+    func setParams(_ new: ConsensusParams) { lock.withLock { params = new } }
 
     struct Unsupported: Error {}
 
@@ -36,10 +39,14 @@ final class ChainRPCBackend: RPCBackend, @unchecked Sendable {
         let entry = chain.blocks[Int(height - 1)]
         return SignedHeader(header: entry.block.header, commit: entry.commit, canonical: height < chain.blocks.count)
     }
-    func validators(at height: Int64) async throws -> ValidatorSet? { snapshot.validators }
+    /// The chain's set with its proposer priorities moved on once per height, as a real chain's
+    /// sets differ from height to height in priorities only (the header hashes do not cover them).
+    func validators(at height: Int64) async throws -> ValidatorSet? {
+        snapshot.validators.copyIncrementingProposerPriority(times: Int(max(1, height)))
+    }
     func blockResults(at height: Int64) async throws -> FinalizeBlockResponse? { throw Unsupported() }
     func genesis() async throws -> GenesisDoc { throw Unsupported() }
-    func consensusParams(at height: Int64) async throws -> ConsensusParams? { throw Unsupported() }
+    func consensusParams(at height: Int64) async throws -> ConsensusParams? { lock.withLock { params } }
     func consensusState() async throws -> RoundStateSummary { throw Unsupported() }
     func unconfirmedTxs(limit: Int) async throws -> UnconfirmedTxs { throw Unsupported() }
     func numUnconfirmedTxs() async throws -> UnconfirmedTxs { throw Unsupported() }

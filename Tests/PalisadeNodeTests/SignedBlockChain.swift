@@ -31,7 +31,10 @@ struct SignedBlockChain {
                             lastBlockID: previous?.commit.blockID ?? .zero,
                             validatorsHash: validators.hash(), nextValidatorsHash: validators.hash(),
                             consensusHash: ConsensusParams.default.hash(), appHash: appHash,
-                            lastResultsHash: SHA256Hash.empty, proposerAddress: validators.validators[0].address)
+                            lastResultsHash: SHA256Hash.empty,
+                            // The proposer `ChainRPCBackend`'s priorities for this height pick.
+                            proposerAddress: validators.copyIncrementingProposerPriority(times: Int(height)).proposer?.address
+                                ?? validators.validators[0].address)
         var block = Block(header: header, data: BlockData(txs: [Array("k\(height)=v\(height)".utf8)]),
                           lastCommit: previous?.commit ?? .empty)
         block.fillHeaderHashes()

@@ -51,10 +51,14 @@ public enum TypesJSONDecoder {
                       blockID: try JSONRead.blockID(c["block_id"], field + ".block_id"), signatures: signatures)
     }
 
-    /// `validators`' list, as a set. The set's own order and proposer are recomputed from the
-    /// powers and keys, which are all its hash commits to.
+    /// `validators`' list, as a set. When every entry carries `proposer_priority` (CometBFT's
+    /// `validators` always does) the priorities are kept and the proposer is the one with the
+    /// most, as CometBFT's light provider builds it; otherwise order and proposer are recomputed
+    /// from the powers and keys. The set's hash commits to neither, so a caller that relies on
+    /// the priorities (state sync) trusts its source for them, as CometBFT does.
     public static func validatorSet(_ list: JSONValue?, _ field: String = "validators") throws(JSONShapeError) -> ValidatorSet {
         var validators: [Validator] = []
+        var priorities: [Int64] = []
         for (i, entry) in try JSONRead.array(list, field).enumerated() {
             let path = "\(field)[\(i)]"
             guard case .string(let type)? = entry["pub_key"]?["type"], type == GenesisDoc.ed25519KeyType else {
@@ -64,8 +68,15 @@ public enum TypesJSONDecoder {
                 throw JSONShapeError(field: path + ".pub_key.value", reason: "not an Ed25519 public key")
             }
             validators.append(Validator(publicKey: key, votingPower: try JSONRead.int(entry["voting_power"], path + ".voting_power")))
+            if let priority = entry["proposer_priority"] {
+                priorities.append(try JSONRead.int(priority, path + ".proposer_priority"))
+            }
         }
-        do { return try ValidatorSet(validators: validators) } catch {
+        do {
+            guard priorities.count == validators.count, !validators.isEmpty else { return try ValidatorSet(validators: validators) }
+            for i in validators.indices { validators[i].proposerPriority = priorities[i] }
+            return try ValidatorSet(existingValidators: validators)
+        } catch {
             throw JSONShapeError(field: field, reason: "\(error)")
         }
     }
