@@ -400,6 +400,14 @@ public final class Node: Sendable {
                 stateSync.yield(.disconnected(id))
             case let .message(from, channel, bytes, lease):
                 metrics.p2p.received(channel: channel, bytes: bytes.count)
+                // Until state sync has bootstrapped the chain only its own messages mean anything:
+                // consensus and blocks are for heights we cannot check yet, transactions would be
+                // checked against an app being restored (CometBFT's reactors wait too). Held, they
+                // would fill the inbound budget and stall state sync behind them.
+                if stateSyncing.withLock({ $0 }), channel != NodeChannel.snapshot, channel != NodeChannel.chunk {
+                    lease?.release()
+                    continue
+                }
                 switch channel {
                 case NodeChannel.mempool:
                     mempool.yield(PeerMessage(peer: from, bytes: bytes, lease: lease))
@@ -409,12 +417,6 @@ public final class Node: Sendable {
                     stateSync.yield(.message(channel: channel, PeerMessage(peer: from, bytes: bytes, lease: lease)))
                 case NodeChannel.consensusState, NodeChannel.consensusData, NodeChannel.consensusVote,
                      NodeChannel.blockSync:
-                    // Nothing to do with them before the chain is bootstrapped; held, they would
-                    // fill the inbound budget and stall state sync's own messages behind them.
-                    if stateSyncing.withLock({ $0 }) {
-                        lease?.release()
-                        continue
-                    }
                     driver.enqueue(.peerMessage(peer: from, channel: channel, bytes: bytes), handled: { lease?.release() })
                 default:
                     logger.module(LogModule.p2p).debug("message on an unused channel",
