@@ -52,6 +52,9 @@ public actor StateSyncer {
         case again
     }
 
+    /// The shortest wait between two rounds of discovery.
+    static let rediscoveryFloor: Int64 = 1_000
+
     private let app: any Application
     private let provider: any StateSyncStateProvider
     private let network: any PeerNetwork
@@ -131,8 +134,12 @@ public actor StateSyncer {
     /// when they fail, and `CancellationError` when cancelled; otherwise keeps discovering.
     public func sync() async throws -> Result {
         await broadcastSnapshotsRequest()
+        var discovery = options.discoveryTime
         while true {
-            try await wait(milliseconds: options.discoveryTime)
+            try await wait(milliseconds: discovery)
+            // Later rounds wait at least a second: with `discovery_time = 0` and no snapshot
+            // anywhere, asking again at once would be a busy loop of broadcasts.
+            discovery = max(options.discoveryTime, Self.rediscoveryFloor)
             var retries: [Snapshot: Int] = [:]
             while let snapshot = pool.best() {
                 try Task.checkCancellation()
