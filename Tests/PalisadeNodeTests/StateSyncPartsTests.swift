@@ -75,6 +75,8 @@ struct StateSyncPartsTests {
         #expect(added == .added)
         added = pool.add(snapshot(8, hash: 8, metadata: big), from: "fat")
         #expect(added == .overLimit)
+        added = pool.add(snapshot(7, chunks: UInt32.max, hash: 7), from: "forged")
+        #expect(added == .ignored)
     }
 
     @Test("chunks are asked in order within the fetcher limit, spread over the sources")

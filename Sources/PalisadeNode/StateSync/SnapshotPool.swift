@@ -14,11 +14,15 @@ struct SnapshotPool {
         /// Hash and metadata bytes held for one peer's snapshots: ten kvstore snapshots of a
         /// 1 GiB state carry about 300 KiB of metadata each.
         var bytesPerPeer = 8 << 20
+        /// The most chunks a snapshot may have: the chunk queue holds a slot per chunk, so a
+        /// forged count of four billion must not reach it (a million 1 MiB chunks is a TiB).
+        var maxChunks: UInt32 = 1 << 20
     }
 
     enum AddOutcome: Equatable {
         case added
-        /// Known already from this peer, or from a peer or format or snapshot we rejected.
+        /// Known already from this peer, from a peer or format or snapshot we rejected, or with
+        /// more chunks than `Limits.maxChunks`.
         case ignored
         /// Over the peer's bound, and older than everything it advertised: not kept.
         case overLimit
@@ -42,7 +46,7 @@ struct SnapshotPool {
     }
 
     mutating func add(_ snapshot: Snapshot, from peer: String) -> AddOutcome {
-        guard !rejected.contains(snapshot), !rejectedFormats.contains(snapshot.format), !rejectedPeers.contains(peer),
+        guard snapshot.chunks <= limits.maxChunks, !rejected.contains(snapshot), !rejectedFormats.contains(snapshot.format), !rejectedPeers.contains(peer),
               banned[snapshot]?.contains(peer) != true, holders[snapshot]?.contains(peer) != true
         else { return .ignored }
         var own = byPeer[peer] ?? []
