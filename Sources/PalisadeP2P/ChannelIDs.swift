@@ -11,6 +11,10 @@ public enum ChannelIDs {
     public static let evidence: ChannelID = 0x38
     /// Block sync: decided blocks requested by height, sent in chunks.
     public static let blockSync: ChannelID = 0x40
+    /// State sync: snapshot requests and advertisements.
+    public static let snapshot: ChannelID = 0x60
+    /// State sync: snapshot chunks requested by index.
+    public static let chunk: ChannelID = 0x61
     /// Reserved for the switch's own keepalive (ping/pong); `Switch.send` refuses it.
     public static let control: ChannelID = 0xFF
 }

@@ -254,6 +254,128 @@ public nonisolated struct Palisade_P2p_BlockSyncMessage: Sendable {
   public init() {}
 }
 
+/// Channels 0x60 (snapshots) and 0x61 (chunks): state sync. A joining node asks every peer which
+/// snapshots its app can serve, then fetches the chosen snapshot's chunks from the peers that have
+/// it. Field numbers are CometBFT's tendermint.statesync ones; the messages travel in our frames.
+public nonisolated struct Palisade_P2p_SnapshotsRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Palisade_P2p_SnapshotsResponse: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var height: UInt64 = 0
+
+  public var format: UInt32 = 0
+
+  public var chunks: UInt32 = 0
+
+  public var hash: Data = Data()
+
+  public var metadata: Data = Data()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Palisade_P2p_ChunkRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var height: UInt64 = 0
+
+  public var format: UInt32 = 0
+
+  public var index: UInt32 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// `missing`: the peer no longer has this chunk (the snapshot was pruned); ask another.
+public nonisolated struct Palisade_P2p_ChunkResponse: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var height: UInt64 = 0
+
+  public var format: UInt32 = 0
+
+  public var index: UInt32 = 0
+
+  public var chunk: Data = Data()
+
+  public var missing: Bool = false
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Palisade_P2p_StateSyncMessage: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var sum: Palisade_P2p_StateSyncMessage.OneOf_Sum? = nil
+
+  public var snapshotsRequest: Palisade_P2p_SnapshotsRequest {
+    get {
+      if case .snapshotsRequest(let v)? = sum {return v}
+      return Palisade_P2p_SnapshotsRequest()
+    }
+    set {sum = .snapshotsRequest(newValue)}
+  }
+
+  public var snapshotsResponse: Palisade_P2p_SnapshotsResponse {
+    get {
+      if case .snapshotsResponse(let v)? = sum {return v}
+      return Palisade_P2p_SnapshotsResponse()
+    }
+    set {sum = .snapshotsResponse(newValue)}
+  }
+
+  public var chunkRequest: Palisade_P2p_ChunkRequest {
+    get {
+      if case .chunkRequest(let v)? = sum {return v}
+      return Palisade_P2p_ChunkRequest()
+    }
+    set {sum = .chunkRequest(newValue)}
+  }
+
+  public var chunkResponse: Palisade_P2p_ChunkResponse {
+    get {
+      if case .chunkResponse(let v)? = sum {return v}
+      return Palisade_P2p_ChunkResponse()
+    }
+    set {sum = .chunkResponse(newValue)}
+  }
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public nonisolated enum OneOf_Sum: Equatable, Sendable {
+    case snapshotsRequest(Palisade_P2p_SnapshotsRequest)
+    case snapshotsResponse(Palisade_P2p_SnapshotsResponse)
+    case chunkRequest(Palisade_P2p_ChunkRequest)
+    case chunkResponse(Palisade_P2p_ChunkResponse)
+
+  }
+
+  public init() {}
+}
+
 /// The first frame each side sends once the secret handshake is done, on the control channel
 /// (0xFF), before any reactor message (CometBFT's DefaultNodeInfo, in our encoding). Peers are
 /// compatible when they are on the same network (chain ID) and speak the same block protocol;
@@ -752,6 +874,266 @@ nonisolated extension Palisade_P2p_BlockSyncMessage: SwiftProtobuf.Message, Swif
   }
 
   public static func ==(lhs: Palisade_P2p_BlockSyncMessage, rhs: Palisade_P2p_BlockSyncMessage) -> Bool {
+    if lhs.sum != rhs.sum {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Palisade_P2p_SnapshotsRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".SnapshotsRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap()
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    // Load everything into unknown fields
+    while try decoder.nextFieldNumber() != nil {}
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Palisade_P2p_SnapshotsRequest, rhs: Palisade_P2p_SnapshotsRequest) -> Bool {
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Palisade_P2p_SnapshotsResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".SnapshotsResponse"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}height\0\u{1}format\0\u{1}chunks\0\u{1}hash\0\u{1}metadata\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularUInt64Field(value: &self.height) }()
+      case 2: try { try decoder.decodeSingularUInt32Field(value: &self.format) }()
+      case 3: try { try decoder.decodeSingularUInt32Field(value: &self.chunks) }()
+      case 4: try { try decoder.decodeSingularBytesField(value: &self.hash) }()
+      case 5: try { try decoder.decodeSingularBytesField(value: &self.metadata) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.height != 0 {
+      try visitor.visitSingularUInt64Field(value: self.height, fieldNumber: 1)
+    }
+    if self.format != 0 {
+      try visitor.visitSingularUInt32Field(value: self.format, fieldNumber: 2)
+    }
+    if self.chunks != 0 {
+      try visitor.visitSingularUInt32Field(value: self.chunks, fieldNumber: 3)
+    }
+    if !self.hash.isEmpty {
+      try visitor.visitSingularBytesField(value: self.hash, fieldNumber: 4)
+    }
+    if !self.metadata.isEmpty {
+      try visitor.visitSingularBytesField(value: self.metadata, fieldNumber: 5)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Palisade_P2p_SnapshotsResponse, rhs: Palisade_P2p_SnapshotsResponse) -> Bool {
+    if lhs.height != rhs.height {return false}
+    if lhs.format != rhs.format {return false}
+    if lhs.chunks != rhs.chunks {return false}
+    if lhs.hash != rhs.hash {return false}
+    if lhs.metadata != rhs.metadata {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Palisade_P2p_ChunkRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ChunkRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}height\0\u{1}format\0\u{1}index\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularUInt64Field(value: &self.height) }()
+      case 2: try { try decoder.decodeSingularUInt32Field(value: &self.format) }()
+      case 3: try { try decoder.decodeSingularUInt32Field(value: &self.index) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.height != 0 {
+      try visitor.visitSingularUInt64Field(value: self.height, fieldNumber: 1)
+    }
+    if self.format != 0 {
+      try visitor.visitSingularUInt32Field(value: self.format, fieldNumber: 2)
+    }
+    if self.index != 0 {
+      try visitor.visitSingularUInt32Field(value: self.index, fieldNumber: 3)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Palisade_P2p_ChunkRequest, rhs: Palisade_P2p_ChunkRequest) -> Bool {
+    if lhs.height != rhs.height {return false}
+    if lhs.format != rhs.format {return false}
+    if lhs.index != rhs.index {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Palisade_P2p_ChunkResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ChunkResponse"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}height\0\u{1}format\0\u{1}index\0\u{1}chunk\0\u{1}missing\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularUInt64Field(value: &self.height) }()
+      case 2: try { try decoder.decodeSingularUInt32Field(value: &self.format) }()
+      case 3: try { try decoder.decodeSingularUInt32Field(value: &self.index) }()
+      case 4: try { try decoder.decodeSingularBytesField(value: &self.chunk) }()
+      case 5: try { try decoder.decodeSingularBoolField(value: &self.missing) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.height != 0 {
+      try visitor.visitSingularUInt64Field(value: self.height, fieldNumber: 1)
+    }
+    if self.format != 0 {
+      try visitor.visitSingularUInt32Field(value: self.format, fieldNumber: 2)
+    }
+    if self.index != 0 {
+      try visitor.visitSingularUInt32Field(value: self.index, fieldNumber: 3)
+    }
+    if !self.chunk.isEmpty {
+      try visitor.visitSingularBytesField(value: self.chunk, fieldNumber: 4)
+    }
+    if self.missing != false {
+      try visitor.visitSingularBoolField(value: self.missing, fieldNumber: 5)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Palisade_P2p_ChunkResponse, rhs: Palisade_P2p_ChunkResponse) -> Bool {
+    if lhs.height != rhs.height {return false}
+    if lhs.format != rhs.format {return false}
+    if lhs.index != rhs.index {return false}
+    if lhs.chunk != rhs.chunk {return false}
+    if lhs.missing != rhs.missing {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Palisade_P2p_StateSyncMessage: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".StateSyncMessage"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}snapshots_request\0\u{3}snapshots_response\0\u{3}chunk_request\0\u{3}chunk_response\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try {
+        var v: Palisade_P2p_SnapshotsRequest?
+        var hadOneofValue = false
+        if let current = self.sum {
+          hadOneofValue = true
+          if case .snapshotsRequest(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.sum = .snapshotsRequest(v)
+        }
+      }()
+      case 2: try {
+        var v: Palisade_P2p_SnapshotsResponse?
+        var hadOneofValue = false
+        if let current = self.sum {
+          hadOneofValue = true
+          if case .snapshotsResponse(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.sum = .snapshotsResponse(v)
+        }
+      }()
+      case 3: try {
+        var v: Palisade_P2p_ChunkRequest?
+        var hadOneofValue = false
+        if let current = self.sum {
+          hadOneofValue = true
+          if case .chunkRequest(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.sum = .chunkRequest(v)
+        }
+      }()
+      case 4: try {
+        var v: Palisade_P2p_ChunkResponse?
+        var hadOneofValue = false
+        if let current = self.sum {
+          hadOneofValue = true
+          if case .chunkResponse(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.sum = .chunkResponse(v)
+        }
+      }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    switch self.sum {
+    case .snapshotsRequest?: try {
+      guard case .snapshotsRequest(let v)? = self.sum else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 1)
+    }()
+    case .snapshotsResponse?: try {
+      guard case .snapshotsResponse(let v)? = self.sum else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 2)
+    }()
+    case .chunkRequest?: try {
+      guard case .chunkRequest(let v)? = self.sum else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 3)
+    }()
+    case .chunkResponse?: try {
+      guard case .chunkResponse(let v)? = self.sum else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 4)
+    }()
+    case nil: break
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Palisade_P2p_StateSyncMessage, rhs: Palisade_P2p_StateSyncMessage) -> Bool {
     if lhs.sum != rhs.sum {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true

@@ -144,14 +144,14 @@ struct ConfigLoadTests {
             timeout_commit = "2s"
             peer_gossip_sleep_duration = "100ms"
 
-            [statesync]
-            enable = false
+            [blocksync]
+            version = "v0"
             """
         let (config, warnings) = try parseConfig(text)
         #expect(config.consensus.timeoutCommit == 2000)
         #expect(warnings.count == 3)
         #expect(warnings.contains("config.toml:6: consensus.peer_gossip_sleep_duration: unknown key, ignored"))
-        #expect(warnings.contains("config.toml:8: [statesync]: unknown section, ignored"))
+        #expect(warnings.contains("config.toml:8: [blocksync]: unknown section, ignored"))
         #expect(warnings.contains("config.toml:1: version: unknown key, ignored"))
     }
 

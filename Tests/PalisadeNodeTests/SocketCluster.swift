@@ -90,7 +90,7 @@ final class SocketCluster: Sendable {
     }
 
     /// `count` consecutive ports that were free a moment ago, below Linux's ephemeral range.
-    private static func freePortRange(count: Int) throws -> Int {
+    static func freePortRange(count: Int) throws -> Int {
         for _ in 0..<100 {
             let base = Int.random(in: 20_000..<30_000)
             if (base..<(base + count)).allSatisfy(isFree) { return base }

@@ -1,3 +1,4 @@
+import Foundation
 import PalisadeABCISocket
 import PalisadeP2P
 
@@ -124,6 +125,20 @@ extension NodeConfig {
             "retain_blocks": { (c, v) throws(ConfigError) in c.kvstore.retainBlocks = Int64(try v.integer()) },
             "snapshot_interval": { (c, v) throws(ConfigError) in c.kvstore.snapshotInterval = Int64(try v.integer()) },
             "snapshot_keep_recent": { (c, v) throws(ConfigError) in c.kvstore.snapshotKeepRecent = try v.integer(minimum: 1) },
+        ],
+        "statesync": [
+            "enable": { (c, v) throws(ConfigError) in c.stateSync.enable = try v.bool() },
+            "rpc_servers": { (c, v) throws(ConfigError) in
+                c.stateSync.rpcServers = try v.string().split(separator: ",")
+                    .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            },
+            "trust_height": { (c, v) throws(ConfigError) in c.stateSync.trustHeight = Int64(try v.integer()) },
+            "trust_hash": { (c, v) throws(ConfigError) in c.stateSync.trustHash = try v.string() },
+            "trust_period": { (c, v) throws(ConfigError) in c.stateSync.trustPeriod = try v.duration() },
+            "discovery_time": { (c, v) throws(ConfigError) in c.stateSync.discoveryTime = try v.duration() },
+            "temp_dir": { (c, v) throws(ConfigError) in c.stateSync.tempDir = try v.string() },
+            "chunk_request_timeout": { (c, v) throws(ConfigError) in c.stateSync.chunkRequestTimeout = try v.duration() },
+            "chunk_fetchers": { (c, v) throws(ConfigError) in c.stateSync.chunkFetchers = try v.integer(minimum: 1) },
         ],
         "tx_index": [
             "indexer": { (c, v) throws(ConfigError) in

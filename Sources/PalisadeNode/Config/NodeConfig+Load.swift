@@ -79,6 +79,10 @@ extension NodeConfig {
                               reason: "applies to proxy_app = \"kvstore\" only; \(config.proxyApp) sets its own retain "
                                   + "height in its Commit answers")
         }
+        if let (key, reason) = config.stateSync.problem {
+            throw ConfigError(file: fileName, key: "statesync." + key, line: source.line(of: key, in: "statesync"),
+                              reason: reason)
+        }
         return (config, warnings)
     }
 

@@ -44,6 +44,7 @@ public struct NodeConfig: Sendable, Hashable {
     public var instrumentation = InstrumentationConfig()
     public var storage = StorageConfig()
     public var kvstore = KVStoreConfig()
+    public var stateSync = StateSyncConfig()
 
     public init() {}
 

@@ -158,6 +158,11 @@ public actor EvidencePool {
         return nil
     }
 
+    /// State sync restored the chain at `state`: evidence is judged against it from now on.
+    public func bootstrap(state: ChainState) {
+        self.state = state
+    }
+
     /// After each committed block: forget what it carried, convert conflicting votes whose
     /// height is now committed, and drop items that expired.
     public func blockCommitted(_ block: Block, state: ChainState) async {

@@ -13,6 +13,9 @@ public protocol ChainStore: Sendable {
     func latestState() throws -> ChainState?
     /// The state before the first block (after InitChain).
     func saveInitialState(_ state: ChainState) throws
+    /// Starts an empty store at the state state sync restored (`BlockStore.bootstrap`): the
+    /// state after block H and the commit of H; the next block saved is H+1.
+    func bootstrap(state: ChainState, commit: Commit) throws
     /// `voteExtensions`: the extensions of `seenCommit`'s precommits, entry for entry, when vote
     /// extensions are enabled at the block's height; nil otherwise.
     func saveHeight(block: Block, blockID: BlockID, seenCommit: Commit, voteExtensions: [VoteExtension]?,

@@ -33,6 +33,17 @@ public final class MemoryChainStore: ChainStore {
         contents.withLock { $0.initial = state }
     }
 
+    public func bootstrap(state: ChainState, commit: Commit) throws {
+        contents.withLock {
+            let height = state.lastBlockHeight
+            $0.states[height] = state
+            $0.seenCommits[height] = commit
+            $0.validators[height] = state.lastValidators
+            $0.validators[height + 1] = state.validators
+            $0.latest = height
+        }
+    }
+
     public func saveHeight(block: Block, blockID: BlockID, seenCommit: Commit, voteExtensions: [VoteExtension]?,
                            state: ChainState, response: FinalizeBlockResponse) throws {
         let height = block.header.height

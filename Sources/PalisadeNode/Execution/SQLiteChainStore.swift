@@ -12,6 +12,8 @@ struct SQLiteChainStore: ChainStore {
 
     func saveInitialState(_ state: ChainState) throws { try store.saveInitialState(state) }
 
+    func bootstrap(state: ChainState, commit: Commit) throws { try store.bootstrap(state: state, commit: commit) }
+
     func saveHeight(block: Block, blockID: BlockID, seenCommit: Commit, voteExtensions: [VoteExtension]?,
                     state: ChainState, response: FinalizeBlockResponse) throws {
         try store.save(block: block, blockID: blockID, seenCommit: seenCommit, voteExtensions: voteExtensions,

@@ -88,4 +88,8 @@ public enum NodeChannel {
     public static let mempool: UInt8 = 0x30
     public static let evidence: UInt8 = 0x38
     public static let blockSync: UInt8 = 0x40
+    /// State sync: snapshot requests and advertisements.
+    public static let snapshot: UInt8 = 0x60
+    /// State sync: chunk requests and chunks.
+    public static let chunk: UInt8 = 0x61
 }

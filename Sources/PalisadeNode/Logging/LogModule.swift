@@ -11,6 +11,7 @@ public enum LogModule {
     public static let rpc = "rpc"
     public static let state = "state"
     public static let blockSync = "blocksync"
+    public static let stateSync = "statesync"
     public static let evidence = "evidence"
     public static let txIndex = "txindex"
     /// The remote signer connection (`priv_validator_laddr`), as CometBFT's `privval`.

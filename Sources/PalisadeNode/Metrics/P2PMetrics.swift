@@ -19,6 +19,8 @@ public struct P2PMetrics: Sendable {
         NodeChannel.mempool: "mempool",
         NodeChannel.evidence: "evidence",
         NodeChannel.blockSync: "blocksync",
+        NodeChannel.snapshot: "statesync_snapshot",
+        NodeChannel.chunk: "statesync_chunk",
     ]
 
     init(_ namer: MetricNamer) {

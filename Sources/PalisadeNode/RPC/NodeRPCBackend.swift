@@ -24,7 +24,7 @@ struct NodeRPCBackend: StoredChainBackend {
         let snapshot = await node.driver.snapshot()
         let key = node.validatorKey
         let power = snapshot.chain.validators.validator(for: key.address)?.votingPower ?? 0
-        let sync = try reads.syncInfo(appHash: snapshot.chain.appHash, catchingUp: await node.driver.isCatchingUp(),
+        let sync = try reads.syncInfo(appHash: snapshot.chain.appHash, catchingUp: await node.isCatchingUp(),
                                       genesisTime: node.home.genesis.genesisTime)
         return NodeStatus(nodeInfo: await nodeInfo(), syncInfo: sync,
                           validatorInfo: ValidatorInfo(publicKey: key, votingPower: power))

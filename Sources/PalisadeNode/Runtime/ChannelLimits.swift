@@ -33,6 +33,8 @@ enum ChannelLimits {
         NodeChannel.mempool: 5,
         NodeChannel.evidence: 6,
         NodeChannel.blockSync: 5,
+        NodeChannel.snapshot: 5,
+        NodeChannel.chunk: 3,
     ]
 
     /// Every channel the node speaks, for `SwitchConfiguration.channelMessageLimits`. Block
@@ -46,6 +48,12 @@ enum ChannelLimits {
             NodeChannel.mempool: mempool(config, transportLimit: transportLimit),
             NodeChannel.evidence: evidence,
             NodeChannel.blockSync: transportLimit,
+            // A snapshot advertisement is a hash and the app's metadata (the kvstore's names a
+            // 32-byte hash per chunk): CometBFT bounds it at 4 MB, the frame limit here.
+            NodeChannel.snapshot: transportLimit,
+            // A chunk is the app's bytes plus a few varints: bounded by the frame limit, which
+            // CometBFT's 16 MiB chunks would not fit; the kvstore cuts 1 MiB chunks.
+            NodeChannel.chunk: transportLimit,
         ]
     }
 }

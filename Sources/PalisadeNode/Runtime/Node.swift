@@ -11,6 +11,7 @@ import PalisadeState
 import PalisadeStorage
 import PalisadeTypes
 import Prometheus
+import Synchronization
 
 /// A running validator: every part wired together (ARCHITECTURE §3). `run` returns when the node is
 /// asked to stop and throws when it must halt (a `NodeError`: app failure, app hash mismatch,
@@ -22,6 +23,15 @@ public final class Node: Sendable {
     public let mempool: Mempool
     public let mempoolReactor: MempoolReactor
     public let evidencePool: EvidencePool
+    /// Serves this app's snapshots to peers; routes answers to the syncer while state sync runs.
+    public let stateSync: StateSyncReactor
+    /// Set when this start restores the app from a snapshot before consensus (`Node+StateSync`).
+    let stateSyncer: StateSyncer?
+    /// True from `init` until state sync has bootstrapped the store and the driver: consensus
+    /// and block sync messages are dropped meanwhile, and `/status` says `catching_up`.
+    let stateSyncing = Mutex(false)
+    /// The running sync, so `stop` can end it.
+    let stateSyncTask = Mutex<Task<StateSyncer.Result, any Error>?>(nil)
     public let peerSwitch: Switch
     public let blockStore: BlockStore
     public let app: any Application
@@ -45,7 +55,10 @@ public final class Node: Sendable {
     /// Errors name the file or the peer of the failure.
     ///
     /// - Parameter application: a Swift app to run in-process; nil runs what `proxy_app` names.
-    public init(home: LoadedHome, application: (any Application)? = nil, logger: Logger) async throws {
+    /// - Parameter stateProvider: what state sync verifies snapshots against, when `[statesync]
+    ///   enable` applies; nil builds the light-client one (`StateProviderFactory`).
+    public init(home: LoadedHome, application: (any Application)? = nil,
+                stateProvider: (any StateSyncStateProvider)? = nil, logger: Logger) async throws {
         self.home = home
         self.logger = logger
         let config = home.config
@@ -63,8 +76,18 @@ public final class Node: Sendable {
             app = try await AppConnector.connect(config.proxyApp, dataDirectory: paths.dataDirectory,
                                                  kvstore: config.kvstore, logger: logger.module(LogModule.proxy))
         }
-        let state = try await Handshake(app: app, store: store, genesis: home.genesis,
+        let provider = try await Self.stateSyncProvider(config: config.stateSync, injected: stateProvider, store: store,
+                                                        app: app, genesis: home.genesis,
+                                                        logger: logger.module(LogModule.stateSync))
+        let state: ChainState
+        if provider != nil {
+            // The app is restored from a snapshot, not from InitChain; the driver learns the real
+            // state once that is done (`ConsensusDriver.bootstrap`).
+            do { state = try ChainState(genesis: home.genesis) } catch { throw NodeError.handshake("\(error)") }
+        } else {
+            state = try await Handshake(app: app, store: store, genesis: home.genesis,
                                         logger: logger.module(LogModule.state)).run()
+        }
 
         let signer: any ConsensusSigner
         if let laddr = config.privValidatorLaddr {
@@ -140,6 +163,17 @@ public final class Node: Sendable {
         } else {
             eventIndex = nil
         }
+        stateSync = StateSyncReactor(app: app, network: network, logger: logger.module(LogModule.stateSync))
+        if let provider {
+            let syncer = StateSyncer(app: app, provider: provider, network: network,
+                                     options: Self.stateSyncOptions(config.stateSync, transport: transport),
+                                     logger: logger.module(LogModule.stateSync))
+            await stateSync.attach(syncer)
+            stateSyncer = syncer
+            stateSyncing.withLock { $0 = true }
+        } else {
+            stateSyncer = nil
+        }
         mempoolReactor = MempoolReactor(mempool: mempool, network: network, broadcast: config.mempoolBroadcast,
                                         metrics: metrics.mempool, logger: logger.module(LogModule.mempool))
         asyncSubmissions = SubmissionBudget(maxCount: config.mempool.size,
@@ -161,6 +195,8 @@ public final class Node: Sendable {
         defer { mempoolFeed.finish() }
         let (evidenceInbox, evidenceFeed) = AsyncStream.makeStream(of: PeerEvidenceEvent.self)
         defer { evidenceFeed.finish() }
+        let (stateSyncInbox, stateSyncFeed) = AsyncStream.makeStream(of: PeerStateSyncEvent.self)
+        defer { stateSyncFeed.finish() }
         do {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 let rpc = self.makeRPCServer()
@@ -186,7 +222,12 @@ public final class Node: Sendable {
                     }
                     if await metricsServer.listeningPort() == 0 { try await group.next() }
                 }
-                group.addTask { try await self.driver.run() }
+                group.addTask {
+                    if let syncer = self.stateSyncer {
+                        guard try await self.completeStateSync(syncer) else { return }
+                    }
+                    try await self.driver.run()
+                }
                 if let socketApp = self.app as? ABCISocketClient {
                     // A socket app that goes away halts the node at once, not at its next call:
                     // consensus must not run on (timeouts, votes) without the app behind it. The
@@ -197,7 +238,20 @@ public final class Node: Sendable {
                         throw NodeError.application(call: "the connection to \(socketApp.address)", reason: "\(failure)")
                     }
                 }
-                group.addTask { await self.pumpSwitchEvents(mempool: mempoolFeed, evidence: evidenceFeed) }
+                group.addTask {
+                    await self.pumpSwitchEvents(mempool: mempoolFeed, evidence: evidenceFeed, stateSync: stateSyncFeed)
+                }
+                group.addTask {
+                    for await event in stateSyncInbox {
+                        switch event {
+                        case .connected(let peer): await self.stateSync.peerConnected(peer)
+                        case .disconnected(let peer): await self.stateSync.peerDisconnected(peer)
+                        case let .message(channel, message):
+                            await self.stateSync.receive(message.bytes, channel: channel, from: message.peer)
+                            message.lease?.release()
+                        }
+                    }
+                }
                 group.addTask {
                     for await message in mempoolInbox {
                         await self.mempoolReactor.receive(message.bytes, from: message.peer)
@@ -275,6 +329,7 @@ public final class Node: Sendable {
     }
 
     public func stop() {
+        stateSyncTask.withLock { $0?.cancel() }
         driver.stop()
     }
 
@@ -319,27 +374,47 @@ public final class Node: Sendable {
         case message(PeerMessage)
     }
 
+    /// What the state-sync reactor hears from the switch, in order.
+    private enum PeerStateSyncEvent: Sendable {
+        case connected(String)
+        case disconnected(String)
+        case message(channel: UInt8, PeerMessage)
+    }
+
     /// Routes the switch's events to the reactors without waiting: back-pressure is the
     /// inbound budget, which a message's lease holds until its reactor is done with it.
     private func pumpSwitchEvents(mempool: AsyncStream<PeerMessage>.Continuation,
-                                  evidence: AsyncStream<PeerEvidenceEvent>.Continuation) async {
+                                  evidence: AsyncStream<PeerEvidenceEvent>.Continuation,
+                                  stateSync: AsyncStream<PeerStateSyncEvent>.Continuation) async {
         for await event in peerSwitch.events {
             if Task.isCancelled { return }
             switch event {
             case .peerConnected(let info):
                 driver.enqueue(.peerConnected(info.id))
                 evidence.yield(.connected(info.id))
+                stateSync.yield(.connected(info.id))
             case let .peerDisconnected(id, reason):
                 logger.module(LogModule.p2p).info("peer disconnected",
                                                   metadata: ["peer": "\(id)", "reason": "\(reason)"])
                 driver.enqueue(.peerDisconnected(id))
+                stateSync.yield(.disconnected(id))
             case let .message(from, channel, bytes, lease):
                 metrics.p2p.received(channel: channel, bytes: bytes.count)
+                // Until state sync has bootstrapped the chain only its own messages mean anything:
+                // consensus and blocks are for heights we cannot check yet, transactions would be
+                // checked against an app being restored (CometBFT's reactors wait too). Held, they
+                // would fill the inbound budget and stall state sync behind them.
+                if stateSyncing.withLock({ $0 }), channel != NodeChannel.snapshot, channel != NodeChannel.chunk {
+                    lease?.release()
+                    continue
+                }
                 switch channel {
                 case NodeChannel.mempool:
                     mempool.yield(PeerMessage(peer: from, bytes: bytes, lease: lease))
                 case NodeChannel.evidence:
                     evidence.yield(.message(PeerMessage(peer: from, bytes: bytes, lease: lease)))
+                case NodeChannel.snapshot, NodeChannel.chunk:
+                    stateSync.yield(.message(channel: channel, PeerMessage(peer: from, bytes: bytes, lease: lease)))
                 case NodeChannel.consensusState, NodeChannel.consensusData, NodeChannel.consensusVote,
                      NodeChannel.blockSync:
                     driver.enqueue(.peerMessage(peer: from, channel: channel, bytes: bytes), handled: { lease?.release() })

@@ -176,7 +176,7 @@ public final class BlockStore: Sendable {
 
     /// The state row, and what it fixes for the heights ahead: the set that signed its last block
     /// (if any), the sets for the next two heights and the parameters for the next one.
-    private func saveState(_ state: ChainState, initial: Bool, _ db: Database) throws {
+    func saveState(_ state: ChainState, initial: Bool, _ db: Database) throws {
         let next = state.nextHeight
         try Self.execute(db, sql: """
             INSERT OR REPLACE INTO chain_state (id, height, next_height, state) VALUES (1, ?, ?, ?)
