@@ -43,4 +43,17 @@ struct ConfigStorageTests {
         let negative = try #require(throws: ConfigError.self) { try parseConfig("[kvstore]\nsnapshot_interval = -5\n") }
         #expect(negative.key == "kvstore.snapshot_interval")
     }
+
+    @Test func stakingSnapshotKeysAreReadRenderedAndBounded() throws {
+        let (config, warnings) = try parseConfig("proxy_app = \"staking\"\n[staking]\nsnapshot_interval = 50\nsnapshot_keep_recent = 4\n")
+        #expect(warnings.isEmpty)
+        #expect(config.staking.snapshotInterval == 50 && config.staking.snapshotKeepRecent == 4)
+        #expect(config.kvstore.snapshotInterval == 0)
+        #expect(try parseConfig(config.render()).0 == config)
+        #expect(NodeConfig.default.staking.snapshotInterval == 0)
+        let none = try #require(throws: ConfigError.self) { try parseConfig("[staking]\nsnapshot_keep_recent = 0\n") }
+        #expect(none.key == "staking.snapshot_keep_recent")
+        let negative = try #require(throws: ConfigError.self) { try parseConfig("[staking]\nsnapshot_interval = -5\n") }
+        #expect(negative.key == "staking.snapshot_interval")
+    }
 }

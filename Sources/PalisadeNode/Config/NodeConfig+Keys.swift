@@ -125,6 +125,10 @@ extension NodeConfig {
             "snapshot_interval": { (c, v) throws(ConfigError) in c.kvstore.snapshotInterval = Int64(try v.integer()) },
             "snapshot_keep_recent": { (c, v) throws(ConfigError) in c.kvstore.snapshotKeepRecent = try v.integer(minimum: 1) },
         ],
+        "staking": [
+            "snapshot_interval": { (c, v) throws(ConfigError) in c.staking.snapshotInterval = Int64(try v.integer()) },
+            "snapshot_keep_recent": { (c, v) throws(ConfigError) in c.staking.snapshotKeepRecent = try v.integer(minimum: 1) },
+        ],
         "tx_index": [
             "indexer": { (c, v) throws(ConfigError) in
                 let text = try v.string()

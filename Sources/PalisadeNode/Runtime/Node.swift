@@ -61,7 +61,8 @@ public final class Node: Sendable {
             app = application
         } else {
             app = try await AppConnector.connect(config.proxyApp, dataDirectory: paths.dataDirectory,
-                                                 kvstore: config.kvstore, logger: logger.module(LogModule.proxy))
+                                                 kvstore: config.kvstore, staking: config.staking,
+                                                 logger: logger.module(LogModule.proxy))
         }
         let state = try await Handshake(app: app, store: store, genesis: home.genesis,
                                         logger: logger.module(LogModule.state)).run()
