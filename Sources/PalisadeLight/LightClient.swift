@@ -17,6 +17,8 @@ public actor LightClient {
     /// pruning keeps the latest 1,000).
     private var trusted: [Int64: LightBlock] = [:]
     private let storeLimit: Int
+    /// The attack `crossCheck` found, if it found one: the evidence `palisade light` reports.
+    public private(set) var detectedAttack: LightClientAttackReport?
 
     /// CometBFT's `verifySkippingNumerator/Denominator`: a failed skip retries at 9/16 of the way.
     static let pivot = (numerator: Int64(9), denominator: Int64(16))
@@ -125,8 +127,9 @@ public actor LightClient {
     }
 
     /// CometBFT's detector: every witness must hold the same header at the target's height. A
-    /// witness that disagrees is believed only if its own header verifies from the same root —
-    /// then two signed chains exist and we stop; otherwise the witness is the liar and is dropped.
+    /// witness that disagrees is believed only if its own header verifies from the last block it
+    /// shares with the primary's trace — then two signed chains exist, the evidence against each
+    /// side is kept in `detectedAttack`, and we stop; otherwise the witness is the liar and is dropped.
     private func crossCheck(_ target: LightBlock, trace: [LightBlock]) async throws(LightClientError) {
         guard !witnesses.isEmpty else { return }
         var kept: [any LightProvider] = []
@@ -141,15 +144,41 @@ public actor LightClient {
                 kept.append(witness)
                 continue
             }
-            guard let root = trace.first,
-                  (try? await skipping(from: root, to: theirs, source: witness)) != nil else {
+            guard let split = await divergence(of: witness, from: trace, witnessTarget: theirs) else {
                 continue  // the witness's header does not verify: drop the witness
             }
-            throw .lightClientAttack(height: target.height, primary: primary.id, primaryHash: target.hash,
-                                     witness: witness.id, witnessHash: theirs.hash)
+            detectedAttack = LightClientAttackReport(primary: primary.id, primaryBlock: split.primary, witness: witness.id,
+                                                     witnessBlock: split.witness, common: split.common)
+            throw .lightClientAttack(height: split.primary.height, primary: primary.id, primaryHash: split.primary.hash,
+                                     witness: witness.id, witnessHash: split.witness.hash)
         }
         witnesses = kept
         if witnesses.isEmpty { throw .noWitnessesLeft }
+    }
+
+    /// CometBFT's `examineConflictingHeaderAgainstTrace`: walks the primary's trace up from its
+    /// root to the first height where the witness holds another block, and verifies that block
+    /// from the last one both share (the common block the evidence is charged from). Nil when the
+    /// witness cannot answer or its block does not verify: then it is the one lying.
+    private func divergence(of witness: any LightProvider, from trace: [LightBlock],
+                            witnessTarget: LightBlock) async -> (common: LightBlock, primary: LightBlock, witness: LightBlock)? {
+        guard var common = trace.first else { return nil }
+        for block in trace.dropFirst() {
+            let theirs: LightBlock
+            if block.height == witnessTarget.height {
+                theirs = witnessTarget
+            } else {
+                guard let fetched = try? await witness.lightBlock(height: block.height) else { return nil }
+                theirs = fetched
+            }
+            if theirs.hash == block.hash {
+                common = block
+                continue
+            }
+            guard (try? await skipping(from: common, to: theirs, source: witness)) != nil else { return nil }
+            return (common, block, theirs)
+        }
+        return nil
     }
 
     private func fetch(from provider: any LightProvider, height: Int64?) async throws(LightClientError) -> LightBlock {

@@ -37,4 +37,14 @@ public enum BlockExecutionRequests {
         Misbehavior(type: .duplicateVote, address: evidence.validatorAddress, power: evidence.validatorPower,
                     height: evidence.height, time: evidence.timestamp, totalVotingPower: evidence.totalVotingPower)
     }
+
+    /// CometBFT's `LightClientAttackEvidence.ABCI`: one LIGHT_CLIENT_ATTACK per byzantine
+    /// validator, at the common height (when the attackers were bonded) with its time and total
+    /// power; none for an amnesia attack, which names no one.
+    public static func misbehavior(for evidence: LightClientAttackEvidence) -> [Misbehavior] {
+        evidence.byzantineValidators.map { validator in
+            Misbehavior(type: .lightClientAttack, address: validator.address, power: validator.votingPower,
+                        height: evidence.height, time: evidence.timestamp, totalVotingPower: evidence.totalVotingPower)
+        }
+    }
 }

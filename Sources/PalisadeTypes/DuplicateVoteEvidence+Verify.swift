@@ -3,15 +3,18 @@ import PalisadeCrypto
 /// Why evidence was refused: the field at fault and the reason, for logs and for rejecting the
 /// block or the peer that carried it.
 public struct EvidenceError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The kind of evidence, as CometBFT's proto names it.
+    public var evidence: String
     public var field: String
     public var reason: String
 
-    public init(field: String, reason: String) {
+    public init(evidence: String = "DuplicateVoteEvidence", field: String, reason: String) {
+        self.evidence = evidence
         self.field = field
         self.reason = reason
     }
 
-    public var description: String { "DuplicateVoteEvidence.\(field): \(reason)" }
+    public var description: String { "\(evidence).\(field): \(reason)" }
 }
 
 extension DuplicateVoteEvidence {

@@ -31,6 +31,13 @@ struct AppCommand: AsyncParsableCommand {
             help: "kvstore: blocks the node keeps; each Commit answers retain_height = height - N + 1 (0 keeps all).")
     var retainBlocks: Int64 = 0
 
+    @Option(name: .customLong("snapshot-interval"),
+            help: "Take a state-sync snapshot of every height that is a multiple of N, in <db>-snapshots (0: none; needs --db).")
+    var snapshotInterval: Int64 = 0
+
+    @Option(name: .customLong("snapshot-keep-recent"), help: "How many of the latest snapshots are kept.")
+    var snapshotKeepRecent: Int = 2
+
     /// A test fault for the end-to-end restart tests: FinalizeBlock at this height throws.
     @Option(name: .customLong("fail-finalize-at-height"),
             help: ArgumentHelp("Test fault: FinalizeBlock at this height throws (the node must halt).", visibility: .hidden))
@@ -44,6 +51,9 @@ struct AppCommand: AsyncParsableCommand {
     func run() async throws {
         guard retainBlocks >= 0 else { throw ValidationError("--retain-blocks: must not be negative, got \(retainBlocks)") }
         guard retainBlocks == 0 || name == .kvstore else { throw ValidationError("--retain-blocks: kvstore only") }
+        guard snapshotInterval >= 0 else { throw ValidationError("--snapshot-interval: must not be negative, got \(snapshotInterval)") }
+        guard snapshotInterval == 0 || db != nil else { throw ValidationError("--snapshot-interval: needs --db (snapshots go beside it)") }
+        guard snapshotKeepRecent >= 1 else { throw ValidationError("--snapshot-keep-recent: at least 1, got \(snapshotKeepRecent)") }
         let address: ABCIAddress
         do {
             address = try ABCIAddress(parsing: laddr)
@@ -74,10 +84,19 @@ struct AppCommand: AsyncParsableCommand {
         case .kvstore:
             let app = if let db { try await KVStoreApplication.open(databasePath: db) } else { KVStoreApplication() }
             await app.retain(blocks: retainBlocks)
+            if let snapshots { await app.enableSnapshots(directory: snapshots, interval: snapshotInterval) }
             return app
         case .staking:
             guard let db else { return StakingApplication() }
-            return try await StakingApplication.open(databasePath: db)
+            let app = try await StakingApplication.open(databasePath: db)
+            if let snapshots { await app.enableSnapshots(directory: snapshots, interval: snapshotInterval) }
+            return app
         }
+    }
+
+    /// Where `--snapshot-interval` puts the snapshots: beside the database file.
+    private var snapshots: SnapshotDirectory? {
+        guard snapshotInterval > 0, let db else { return nil }
+        return SnapshotDirectory(path: db + "-snapshots", keepRecent: snapshotKeepRecent)
     }
 }

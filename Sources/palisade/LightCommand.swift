@@ -14,7 +14,9 @@ struct LightCommand: AsyncParsableCommand {
             Starts from a root of trust (--height and --hash, from a source you trust), verifies \
             every header it serves from there by skipping verification, and checks each new header \
             against the witnesses. block, block_by_hash, blockchain, commit, validators, status and \
-            health are served; methods whose answers cannot be checked against a header are refused.
+            health are served; abci_query is served when the app's proof (the kvstore's) checks against \
+            the verified app hash of the next height; methods whose answers cannot be checked against a \
+            header are refused.
             """)
 
     @Argument(help: "The chain ID.") var chainID: String

@@ -25,19 +25,6 @@ import Testing
         return driver
     }
 
-    /// Restores `snapshot` from `source` into `target`, chunk by chunk; the last answer.
-    static func restore(_ snapshot: Snapshot, appHash: Bytes, from source: KVStoreApplication,
-                        into target: KVStoreApplication) async throws -> ApplySnapshotChunkResponse {
-        #expect(try await target.offerSnapshot(OfferSnapshotRequest(snapshot: snapshot, appHash: appHash)) == .accept)
-        var last = ApplySnapshotChunkResponse(result: .abort)
-        for index in 0..<snapshot.chunks {
-            let chunk = try await source.loadSnapshotChunk(LoadSnapshotChunkRequest(height: snapshot.height, format: 1, chunk: index))
-            last = try await target.applySnapshotChunk(ApplySnapshotChunkRequest(index: index, chunk: chunk, sender: "peer-a"))
-            if last.result != .accept { return last }
-        }
-        return last
-    }
-
     @Test func takesEveryIntervalAndKeepsTheLatest() async throws {
         let directory = try TemporaryDirectory()
         let driver = try await Self.source(directory)
@@ -56,7 +43,7 @@ import Testing
         #expect(snapshot.height == 10 && snapshot.chunks > 2)
 
         let target = try await KVStoreApplication.restore(from: SQLiteKVStateStore(path: directory.path("restored.db")))
-        let last = try await Self.restore(snapshot, appHash: appHash, from: driver.app, into: target)
+        let last = try await restoreSnapshot(snapshot, appHash: appHash, from: driver.app, into: target)
         #expect(last.result == .accept)
         #expect(await target.appHash == appHash)
         let info = try await target.info(InfoRequest())
@@ -96,7 +83,7 @@ import Testing
         let snapshot = try #require(try await driver.app.listSnapshots().last)
         let target = KVStoreApplication()
         let wrongHash = Bytes(repeating: 0x5A, count: 32)
-        let last = try await Self.restore(snapshot, appHash: wrongHash, from: driver.app, into: target)
+        let last = try await restoreSnapshot(snapshot, appHash: wrongHash, from: driver.app, into: target)
         #expect(last.result == .rejectSnapshot)
         let info = try await target.info(InfoRequest())
         #expect(info.lastBlockHeight == 0)

@@ -103,6 +103,22 @@ import Testing
             witness: "witness", witnessHash: try fork.block(20).hash)) {
             _ = try await client.verifiedBlock(height: 20)
         }
+        // The evidence against each side verifies as a full node of the other side checks it: the
+        // common block is the last of the primary's trace the witness shares (set 4-7), and the
+        // attackers are those of its set who signed the other header (all of 4-7).
+        let report = try #require(await client.detectedAttack)
+        #expect(report.primary == "primary" && report.witness == "witness")
+        let primary20 = try chain.block(20), witness20 = try fork.block(20)
+        for (evidence, ours) in [(report.againstPrimary, witness20), (report.againstWitness, primary20)] {
+            let common = try chain.block(evidence.commonHeight)
+            #expect(evidence.commonHeight > 9 && evidence.commonHeight < 20 && evidence.timestamp == common.time)
+            #expect(Set(evidence.byzantineValidators.map(\.address)) == Set(try chain.set([4, 5, 6, 7]).validators.map(\.address)))
+            try evidence.verify(chainID: TestChain.chainID, common: common.header, trusted: ours.header, trustedCommit: ours.commit,
+                                commonValidators: common.validatorSet)
+            #expect(try LightClientAttackEvidence(protobuf: evidence.protobuf) == evidence)
+        }
+        #expect(report.againstPrimary.conflictingHeader == primary20.header)
+        #expect(report.againstWitness.conflictingHeader == witness20.header)
     }
 
     @Test func olderHeightsVerifyBackwardsByHash() async throws {

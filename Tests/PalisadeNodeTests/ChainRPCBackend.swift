@@ -12,7 +12,14 @@ final class ChainRPCBackend: RPCBackend, @unchecked Sendable {
     /// What `consensus_params` answers at every height; a test changes it to make the primary lie.
     private var params = ConsensusParams.default
 
+    /// How `abci_query` is answered (an app, honest or not); nil refuses it.
+    private var queryAnswer: (@Sendable (QueryRequest) async throws -> QueryResponse)?
+
     init(chain: SignedBlockChain) { self.chain = chain }
+
+    func answerQueries(_ answer: @escaping @Sendable (QueryRequest) async throws -> QueryResponse) {
+        lock.withLock { queryAnswer = answer }
+    }
 
     func update(_ change: (inout SignedBlockChain) -> Void) { lock.withLock { change(&chain) } }
     private var snapshot: SignedBlockChain { lock.withLock { chain } }
@@ -62,6 +69,9 @@ final class ChainRPCBackend: RPCBackend, @unchecked Sendable {
         throw Unsupported()
     }
     func abciInfo() async throws -> InfoResponse { throw Unsupported() }
-    func abciQuery(path: String, data: Bytes, height: Int64, prove: Bool) async throws -> QueryResponse { throw Unsupported() }
+    func abciQuery(path: String, data: Bytes, height: Int64, prove: Bool) async throws -> QueryResponse {
+        guard let answer = lock.withLock({ queryAnswer }) else { throw Unsupported() }
+        return try await answer(QueryRequest(data: data, path: path, height: height, prove: prove))
+    }
     func events() async -> AsyncStream<RPCEvent> { AsyncStream { $0.finish() } }
 }

@@ -1,3 +1,7 @@
+import Foundation
+import Logging
+import PalisadeABCI
+import PalisadeApps
 import Testing
 @testable import PalisadeNode
 
@@ -42,5 +46,44 @@ struct ConfigStorageTests {
         #expect(none.key == "kvstore.snapshot_keep_recent")
         let negative = try #require(throws: ConfigError.self) { try parseConfig("[kvstore]\nsnapshot_interval = -5\n") }
         #expect(negative.key == "kvstore.snapshot_interval")
+    }
+
+    /// `proxy_app = "staking"` with `[staking] snapshot_interval` takes snapshots into
+    /// `data/staking-snapshots`, keeping `snapshot_keep_recent` of them.
+    @Test func theStakingAppTakesTheConfiguredSnapshots() async throws {
+        let data = FileManager.default.temporaryDirectory.appendingPathComponent("palisade-staking-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: data) }
+        var staking = StakingConfig()
+        staking.snapshotInterval = 2
+        staking.snapshotKeepRecent = 1
+        let connected = try await AppConnector.connect(.staking, dataDirectory: data, staking: staking,
+                                                       logger: Logger(label: "staking-snapshots-test"))
+        let app = try #require(connected as? StakingApplication)
+        let key = try #require(Ed25519PrivateKey(seed: Bytes(repeating: 7, count: 32)))
+        _ = try await app.initChain(InitChainRequest(time: Timestamp(seconds: 0), chainID: "snap",
+                                                     validators: [ValidatorUpdate(publicKey: key.publicKey, power: 10)]))
+        for height in Int64(1)...5 {
+            _ = try await app.finalizeBlock(FinalizeBlockRequest(
+                txs: [], hash: Bytes(repeating: 1, count: 32), height: height, time: Timestamp(seconds: height),
+                nextValidatorsHash: Bytes(repeating: 1, count: 32), proposerAddress: key.publicKey.address))
+            _ = try await app.commit()
+        }
+        await app.waitForSnapshot()
+        #expect(try await app.listSnapshots().map(\.height) == [4])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: data + "/staking-snapshots") == ["4"])
+    }
+
+    @Test func stakingSnapshotKeysAreReadRenderedAndBounded() throws {
+        let (config, warnings) = try parseConfig("proxy_app = \"staking\"\n[staking]\nsnapshot_interval = 50\nsnapshot_keep_recent = 4\n")
+        #expect(warnings.isEmpty)
+        #expect(config.staking.snapshotInterval == 50 && config.staking.snapshotKeepRecent == 4)
+        #expect(config.kvstore.snapshotInterval == 0)
+        #expect(try parseConfig(config.render()).0 == config)
+        #expect(NodeConfig.default.staking.snapshotInterval == 0)
+        let none = try #require(throws: ConfigError.self) { try parseConfig("[staking]\nsnapshot_keep_recent = 0\n") }
+        #expect(none.key == "staking.snapshot_keep_recent")
+        let negative = try #require(throws: ConfigError.self) { try parseConfig("[staking]\nsnapshot_interval = -5\n") }
+        #expect(negative.key == "staking.snapshot_interval")
     }
 }

@@ -3,6 +3,8 @@ import Foundation
 import FoundationNetworking
 #endif
 import Logging
+import PalisadeABCI
+import PalisadeApps
 import PalisadeCrypto
 import PalisadeLight
 @testable import PalisadeNode
@@ -100,6 +102,56 @@ import Testing
             // Heights it did not tamper with are still served.
             let good = try await Self.get(port, "block?height=14")
             #expect(good["result"]?["block_id"]?["hash"] == .string(chain.blocks[13].block.header.hash().upperHex))
+        }
+    }
+
+    /// `abci_query` is passed on only with a kvstore proof of the app hash the verified header at
+    /// height + 1 commits to: a primary that changes the value, or drops the proof, is refused.
+    @Test func abciQueryIsProvenAgainstTheVerifiedAppHash() async throws {
+        let app = KVStoreApplication()
+        _ = try await app.initChain(InitChainRequest(time: Timestamp(seconds: 0), chainID: SignedBlockChain.chainID, validators: []))
+        for height in Int64(1)...3 {
+            _ = try await app.finalizeBlock(FinalizeBlockRequest(
+                txs: [Array("k\(height)=v\(height)".utf8)], hash: Bytes(repeating: 1, count: 32), height: height,
+                time: Timestamp(seconds: height), nextValidatorsHash: Bytes(repeating: 1, count: 32),
+                proposerAddress: Address(bytes: Bytes(repeating: 0, count: 20))))
+            _ = try await app.commit()
+        }
+        var chain = try SignedBlockChain(validatorCount: 4)
+        try chain.extend(to: 3)
+        // The header at 4 commits to the app's state after block 3, the height its answers name.
+        try chain.append(appHash: await app.appHash)
+        try chain.extend(to: 6)
+        let primary = await Self.serve(chain), witness = await Self.serve(chain)
+        defer { primary.task.cancel(); witness.task.cancel() }
+        primary.backend.answerQueries { try await app.query($0) }
+        let key = "abci_query?data=0x\(Array("k2".utf8).hex)"
+        func refusal(_ port: Int) async throws -> String {
+            let answer = try await Self.get(port, key)
+            #expect(answer["result"] == nil)
+            guard case .string(let detail)? = answer["error"]?["data"] else { return "no error: \(answer)" }
+            return detail
+        }
+        try await Self.running(try Self.proxy(chain, primary: primary, witnesses: [witness])) { port in
+            let honest = try await Self.get(port, key)
+            #expect(honest["result"]?["response"]?["value"] == .string(Data("v2".utf8).base64EncodedString()))
+            #expect(honest["result"]?["response"]?["height"] == .string("3"))
+            // Absence is proven too.
+            let absent = try await Self.get(port, "abci_query?data=0x\(Array("nope".utf8).hex)")
+            #expect(absent["result"]?["response"]?["value"] == .null)
+
+            primary.backend.answerQueries { request in
+                var response = try await app.query(request)
+                response.value = Array("forged".utf8)
+                return response
+            }
+            #expect(try await refusal(port).contains("does not match the verified app hash"))
+            primary.backend.answerQueries { request in
+                var response = try await app.query(request)
+                response.proofOps = []
+                return response
+            }
+            #expect(try await refusal(port).contains("carries no proof"))
         }
     }
 

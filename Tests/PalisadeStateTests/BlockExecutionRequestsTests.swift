@@ -23,6 +23,26 @@ import Testing
                                          timestamp: Chain.genesisTime)
     }
 
+    /// A light-client attack is one LIGHT_CLIENT_ATTACK per byzantine validator, at the common
+    /// height with its time and total power (CometBFT's `ABCI()`); amnesia names no one.
+    @Test func lightClientAttackIsMisbehaviorOfEachByzantineValidator() throws {
+        let chain = try Chain()
+        let genesis = try ChainState(genesis: chain.genesis)
+        let block = try chain.nextBlock(genesis, lastCommit: .empty)
+        let byzantine = Array(genesis.validators.validators.prefix(2))
+        var evidence = LightClientAttackEvidence(
+            conflictingHeader: block.header, conflictingCommit: .empty, conflictingValidators: genesis.validators,
+            commonHeight: 1, byzantineValidators: byzantine, totalVotingPower: genesis.validators.totalVotingPower,
+            timestamp: Chain.genesisTime)
+        let misbehavior = BlockExecutionRequests.misbehavior(for: evidence)
+        #expect(misbehavior == byzantine.map { validator in
+            Misbehavior(type: .lightClientAttack, address: validator.address, power: validator.votingPower, height: 1,
+                        time: Chain.genesisTime, totalVotingPower: genesis.validators.totalVotingPower)
+        })
+        evidence.byzantineValidators = []
+        #expect(BlockExecutionRequests.misbehavior(for: evidence).isEmpty)
+    }
+
     @Test func finalizeRequestCarriesCommitInfoAndMisbehavior() throws {
         let chain = try Chain()
         let genesis = try ChainState(genesis: chain.genesis)

@@ -8,9 +8,14 @@ struct KVSnapshotRestore: Sendable {
     let snapshot: Snapshot
     let metadata: KVSnapshotFormat.Metadata
     let appHash: Bytes
-    var next: UInt32 = 0
-    /// The last key applied: keys must rise across the whole snapshot, so no key comes twice.
-    var lastKey: Bytes?
+    var cursor: SnapshotRestoreCursor
+
+    init(snapshot: Snapshot, metadata: KVSnapshotFormat.Metadata, appHash: Bytes) {
+        self.snapshot = snapshot
+        self.metadata = metadata
+        self.appHash = appHash
+        cursor = SnapshotRestoreCursor(chunkHashes: metadata.chunkHashes)
+    }
 
     var height: Int64 { Int64(snapshot.height) }
 }

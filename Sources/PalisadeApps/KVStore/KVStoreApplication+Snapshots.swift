@@ -1,57 +1,38 @@
 import PalisadeABCI
 
 /// State-sync snapshots of the kvstore (format in `KVSnapshotFormat`): taken after the Commit of
-/// every `snapshotInterval`-th height, served to peers from a `KVSnapshotDirectory`, and restored
+/// every `interval`-th height, served to peers from a `SnapshotDirectory`, and restored
 /// chunk by chunk into an empty store, checked at the end against the app hash the node verified.
-extension KVStoreApplication {
+extension KVStoreApplication: SnapshottingApplication {
     /// Rows read from the store per query while a snapshot is taken.
     static let snapshotPageSize = 10_000
 
     /// Takes snapshots of every `interval`-th height into `directory`.
-    public func enableSnapshots(directory: KVSnapshotDirectory, interval: Int64) {
-        snapshotDirectory = directory
-        snapshotInterval = max(0, interval)
+    public func enableSnapshots(directory: SnapshotDirectory, interval: Int64) {
+        snapshots = SnapshotTaker(directory: directory, interval: interval)
     }
 
-    /// Runs after a Commit: pins the state just committed (a read view) and writes the snapshot
-    /// from it in the background, so the chain does not wait for it (a 1M-key snapshot took 10 s
-    /// inside Commit). One snapshot at a time: a Commit that finds the previous one still being
-    /// written waits for it, which only happens when writing takes longer than the interval.
+    /// Runs after a Commit: pins the state just committed in a read view (a GRDB snapshot on a
+    /// second connection) and has `SnapshotTaker` write the snapshot from it in the background.
     func takeSnapshotIfDue() async {
-        guard let directory = snapshotDirectory, snapshotInterval > 0, head.height > 0,
-              head.height % snapshotInterval == 0 else { return }
-        await waitForSnapshot()
+        guard let snapshots, snapshots.isDue(at: head.height) else { return }
+        // The previous snapshot's view is closed before this one is opened.
+        await snapshots.waitForSnapshot()
         let height = head.height, size = head.size, validators = self.validators
         let view: any KVStateReadView
         do { view = try store.readView() } catch {
-            snapshotFailure = "snapshot at height \(height): \(error)"
+            await snapshots.failed(height: height, error)
             return
         }
-        snapshotTask = Task.detached(priority: .background) { [weak self] in
-            var failure: String?
-            do {
-                try Self.writeSnapshot(from: view, height: height, size: size, validators: validators, into: directory)
-            } catch {
-                failure = "snapshot at height \(height): \(error)"
-            }
-            view.close()
-            await self?.snapshotWritten(failure: failure)
+        await snapshots.take(height: height) {
+            defer { view.close() }
+            return try Self.snapshot(from: view, size: size, validators: validators)
         }
     }
 
-    private func snapshotWritten(failure: String?) {
-        snapshotFailure = failure
-        snapshotTask = nil
-    }
-
-    /// Returns once the snapshot being written, if any, is on disk (tests, benchmarks, shutdown).
-    public func waitForSnapshot() async {
-        await snapshotTask?.value
-    }
-
-    static func writeSnapshot(from view: any KVStateReadView, height: Int64, size: Int64,
-                              validators: [Ed25519PublicKey: Int64], into directory: KVSnapshotDirectory) throws {
-        var writer = KVSnapshotFormat.ChunkWriter()
+    static func snapshot(from view: any KVStateReadView, size: Int64,
+                         validators: [Ed25519PublicKey: Int64]) throws -> (metadata: Bytes, chunks: [Bytes]) {
+        var writer = SnapshotChunks.Writer()
         var after: Bytes?
         while true {
             let page = try view.pairs(after: after, limit: snapshotPageSize)
@@ -60,25 +41,15 @@ extension KVStoreApplication {
             after = last.key
         }
         let chunks = writer.finish()
-        let metadata = KVSnapshotFormat.encode(KVSnapshotFormat.Metadata(
-            size: size, validators: validators, chunkHashes: chunks.map { SHA256Hash.digest($0) }))
-        try directory.write(height: height, metadata: metadata, chunks: chunks)
+        return (KVSnapshotFormat.encode(size: size, validators: validators, chunks: chunks), chunks)
     }
 
     public func listSnapshots() async throws -> [Snapshot] {
-        guard let directory = snapshotDirectory else { return [] }
-        return directory.heights().compactMap { height in
-            guard let metadata = directory.metadata(height: height),
-                  let decoded = KVSnapshotFormat.decode(metadata) else { return nil }
-            return Snapshot(height: UInt64(height), format: KVSnapshotFormat.format,
-                            chunks: UInt32(decoded.chunkHashes.count), hash: SHA256Hash.digest(metadata), metadata: metadata)
-        }
+        snapshots?.directory.snapshots(format: KVSnapshotFormat.format) { KVSnapshotFormat.decode($0)?.chunkHashes.count } ?? []
     }
 
     public func loadSnapshotChunk(_ request: LoadSnapshotChunkRequest) async throws -> Bytes {
-        guard request.format == KVSnapshotFormat.format, let directory = snapshotDirectory,
-              let height = Int64(exactly: request.height) else { return [] }
-        return directory.chunk(height: height, index: request.chunk) ?? []
+        snapshots?.directory.chunk(request, format: KVSnapshotFormat.format) ?? []
     }
 
     /// Accepts a snapshot of our format whose metadata is whole and hashes to the snapshot's hash,
@@ -101,18 +72,10 @@ extension KVStoreApplication {
     /// reach the verified app hash, is given up and the store emptied.
     public func applySnapshotChunk(_ request: ApplySnapshotChunkRequest) async throws -> ApplySnapshotChunkResponse {
         guard var restore = restoring else { return ApplySnapshotChunkResponse(result: .abort) }
-        guard request.index == restore.next else { return ApplySnapshotChunkResponse(result: .retrySnapshot) }
-        guard SHA256Hash.digest(request.chunk) == restore.metadata.chunkHashes[Int(request.index)] else {
-            return ApplySnapshotChunkResponse(result: .retry, refetchChunks: [request.index],
-                                              rejectSenders: request.sender.isEmpty ? [] : [request.sender])
-        }
-        guard let pairs = KVSnapshotFormat.pairs(in: request.chunk) else { return try giveUp() }
+        if let refusal = restore.cursor.refusal(of: request) { return refusal }
+        guard let pairs = restore.cursor.advance(over: request.chunk) else { return try giveUp() }
         var written: [Bytes: Bytes] = [:]
-        for pair in pairs {
-            if let last = restore.lastKey, !last.lexicographicallyPrecedes(pair.key) { return try giveUp() }
-            restore.lastKey = pair.key
-            written[pair.key] = pair.value
-        }
+        for pair in pairs { written[pair.key] = pair.value }
         // Pairs go to the store as they come, under an app still at height 0 with the empty tree:
         // a node that stops mid-restore finds an app with no height, and a new state sync starts
         // it over. The tree is built once, from all pairs, after the last chunk: built chunk by
@@ -120,8 +83,7 @@ extension KVStoreApplication {
         // restore took 727 s that way, against one pass for the whole tree).
         try store.commit(KVCommitBatch(head: .empty, pairs: written, validators: [:],
                                        tree: SMTUpdate(root: .empty, created: [:], stale: [])))
-        restore.next += 1
-        guard Int(restore.next) == restore.metadata.chunkHashes.count else {
+        guard restore.cursor.isComplete else {
             restoring = restore
             return ApplySnapshotChunkResponse(result: .accept)
         }

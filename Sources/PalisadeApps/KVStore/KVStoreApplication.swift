@@ -23,17 +23,10 @@ public actor KVStoreApplication: Application {
     public nonisolated let store: any KVStateStore
     let nodes: SMTNodeCache
     private var pending: (batch: KVCommitBatch, validators: [Ed25519PublicKey: Int64])?
-    /// Where snapshots are written and served from; nil: this app takes none.
-    var snapshotDirectory: KVSnapshotDirectory?
-    /// Heights between snapshots (a snapshot at every multiple); 0: none.
-    var snapshotInterval: Int64 = 0
-    /// Why the last snapshot could not be written, if it could not. A snapshot is a service to
-    /// peers, never a reason to stop the chain: the next interval tries again.
-    public internal(set) var snapshotFailure: String?
+    /// Takes, writes and keeps this app's snapshots; nil: it takes none (and serves none).
+    public internal(set) var snapshots: SnapshotTaker?
     /// A state-sync restore in progress (between OfferSnapshot and its last chunk).
     var restoring: KVSnapshotRestore?
-    /// The snapshot being written in the background, if any.
-    var snapshotTask: Task<Void, Never>?
     /// Blocks the node should keep (CometBFT kvstore's `RetainBlocks`); 0 keeps every block.
     public private(set) var retainBlocks: Int64 = 0
 

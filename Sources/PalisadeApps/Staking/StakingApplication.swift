@@ -10,10 +10,14 @@ import PalisadeABCI
 public actor StakingApplication: Application {
     public static let appVersion: UInt64 = 1
 
-    public private(set) var committed: StakingState
-    private var pending: StakingState?
-    private var checkState: StakingState
-    private let store: StakingStore?
+    public internal(set) var committed: StakingState
+    var pending: StakingState?
+    var checkState: StakingState
+    let store: StakingStore?
+    /// Takes, writes and keeps this app's snapshots; nil: it takes none (and serves none).
+    public internal(set) var snapshots: SnapshotTaker?
+    /// A state-sync restore in progress (between OfferSnapshot and its last chunk).
+    var restoring: StakingSnapshotRestore?
 
     /// An app starting from `state` (empty: it waits for InitChain), saving each commit to `store`.
     public init(state: StakingState = StakingState(), store: StakingStore? = nil) {
@@ -93,6 +97,7 @@ public actor StakingApplication: Application {
         committed = pending
         checkState = pending
         self.pending = nil
+        await takeSnapshotIfDue()
         return CommitResponse()
     }
 

@@ -140,6 +140,10 @@ extension NodeConfig {
             "chunk_request_timeout": { (c, v) throws(ConfigError) in c.stateSync.chunkRequestTimeout = try v.duration() },
             "chunk_fetchers": { (c, v) throws(ConfigError) in c.stateSync.chunkFetchers = try v.integer(minimum: 1) },
         ],
+        "staking": [
+            "snapshot_interval": { (c, v) throws(ConfigError) in c.staking.snapshotInterval = Int64(try v.integer()) },
+            "snapshot_keep_recent": { (c, v) throws(ConfigError) in c.staking.snapshotKeepRecent = try v.integer(minimum: 1) },
+        ],
         "tx_index": [
             "indexer": { (c, v) throws(ConfigError) in
                 let text = try v.string()

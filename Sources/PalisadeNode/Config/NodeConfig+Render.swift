@@ -124,6 +124,11 @@ extension NodeConfig {
         out.integer("snapshot_interval", Int(kvstore.snapshotInterval))
         out.integer("snapshot_keep_recent", kvstore.snapshotKeepRecent)
 
+        out.section("staking", "The built-in staking app (proxy_app = \"staking\").")
+        out.comment("Take a state-sync snapshot of every height that is a multiple of N (0: none), keep the latest K.")
+        out.integer("snapshot_interval", Int(staking.snapshotInterval))
+        out.integer("snapshot_keep_recent", staking.snapshotKeepRecent)
+
         out.section("tx_index", "Transaction indexing for the tx and tx_search methods.")
         out.comment("\"kv\" (indexed in SQLite) or \"null\" (no index).")
         out.string("indexer", txIndex.indexer.rawValue)

@@ -45,6 +45,7 @@ public struct NodeConfig: Sendable, Hashable {
     public var storage = StorageConfig()
     public var kvstore = KVStoreConfig()
     public var stateSync = StateSyncConfig()
+    public var staking = StakingConfig()
 
     public init() {}
 
@@ -178,6 +179,17 @@ public struct KVStoreConfig: Sendable, Hashable {
     public var retainBlocks: Int64 = 0
     /// `snapshot_interval`: when not 0, a state-sync snapshot of every height that is a multiple
     /// of it, served to peers (in `data/kvstore-snapshots`); 0 takes none.
+    public var snapshotInterval: Int64 = 0
+    /// `snapshot_keep_recent`: how many of the latest snapshots are kept on disk.
+    public var snapshotKeepRecent: Int = 2
+
+    public init() {}
+}
+
+/// `[staking]`: the built-in staking app's own options (Palisade's section, keyed as `[kvstore]`).
+public struct StakingConfig: Sendable, Hashable {
+    /// `snapshot_interval`: when not 0, a state-sync snapshot of every height that is a multiple
+    /// of it, served to peers (in `data/staking-snapshots`); 0 takes none.
     public var snapshotInterval: Int64 = 0
     /// `snapshot_keep_recent`: how many of the latest snapshots are kept on disk.
     public var snapshotKeepRecent: Int = 2

@@ -7,9 +7,9 @@ import PalisadeTypes
 
 /// `palisade light`'s RPC: the primary's answers, each checked against headers the light client
 /// verified. A block must hash to the verified header and its body must match the header's
-/// hashes; a commit and a validator set are the verified ones. What cannot be checked against a
-/// header (mempool, app queries without proofs, peers, consensus state) is refused rather than
-/// passed through unverified.
+/// hashes; a commit and a validator set are the verified ones; an app query must carry a proof
+/// of the verified app hash. What cannot be checked against a header (mempool, app queries
+/// without proofs, peers, consensus state) is refused rather than passed through unverified.
 struct LightProxyBackend: RPCBackend {
     let client: LightClient
     let primary: JSONRPCClient
@@ -123,8 +123,19 @@ struct LightProxyBackend: RPCBackend {
         throw Self.unverifiable("block_search")
     }
     func abciInfo() async throws -> InfoResponse { throw Self.unverifiable("abci_info") }
+    /// Asked with a proof whatever the caller asked (`LightProxyQuery`), and answered only once
+    /// the proof checks against the verified header of the answer's height + 1.
     func abciQuery(path: String, data: Bytes, height: Int64, prove: Bool) async throws -> QueryResponse {
-        throw Self.unverifiable("abci_query")
+        let answer = try await fromPrimary("abci_query", LightProxyQuery.arguments(path: path, data: data, height: height))
+        let response = try LightProxyQuery.response(answer["response"])
+        // An error answer (unknown path, pruned height) asserts no state, so there is nothing to prove.
+        guard response.code == 0 else { return response }
+        guard response.height > 0, response.height < Int64.max else {
+            throw RPCError.internalError("primary's abci_query answer names height \(response.height)")
+        }
+        let header = try await verified(response.height + 1).header
+        try LightProxyQuery.check(response, key: data, appHash: header.appHash)
+        return response
     }
     func events() async -> AsyncStream<RPCEvent> { AsyncStream { $0.finish() } }
 }

@@ -7,21 +7,29 @@ import PalisadeApps
 /// data directory, or an ABCI server over a socket (CometBFT-compatible).
 enum AppConnector {
     static func connect(_ proxyApp: ProxyApp, dataDirectory: String, kvstore: KVStoreConfig = KVStoreConfig(),
-                        logger: Logger) async throws -> any Application {
+                        staking: StakingConfig = StakingConfig(), logger: Logger) async throws -> any Application {
         switch proxyApp {
         case .kvstore:
             return try await open("/kvstore.db", in: dataDirectory) { path in
                 let app = try await KVStoreApplication.open(databasePath: path)
                 await app.retain(blocks: kvstore.retainBlocks)
                 if kvstore.snapshotInterval > 0 {
-                    await app.enableSnapshots(directory: KVSnapshotDirectory(path: dataDirectory + "/kvstore-snapshots",
-                                                                             keepRecent: kvstore.snapshotKeepRecent),
+                    await app.enableSnapshots(directory: SnapshotDirectory(path: dataDirectory + "/kvstore-snapshots",
+                                                                           keepRecent: kvstore.snapshotKeepRecent),
                                               interval: kvstore.snapshotInterval)
                 }
                 return app
             }
         case .staking:
-            return try await open("/staking.db", in: dataDirectory) { try await StakingApplication.open(databasePath: $0) }
+            return try await open("/staking.db", in: dataDirectory) { path in
+                let app = try await StakingApplication.open(databasePath: path)
+                if staking.snapshotInterval > 0 {
+                    await app.enableSnapshots(directory: SnapshotDirectory(path: dataDirectory + "/staking-snapshots",
+                                                                           keepRecent: staking.snapshotKeepRecent),
+                                              interval: staking.snapshotInterval)
+                }
+                return app
+            }
         case .tcp(let address):
             return try await socket(.tcp(host: address.host, port: address.port), logger: logger)
         case .unix(let path):

@@ -74,7 +74,8 @@ public final class Node: Sendable {
             app = application
         } else {
             app = try await AppConnector.connect(config.proxyApp, dataDirectory: paths.dataDirectory,
-                                                 kvstore: config.kvstore, logger: logger.module(LogModule.proxy))
+                                                 kvstore: config.kvstore, staking: config.staking,
+                                                 logger: logger.module(LogModule.proxy))
         }
         let provider = try await Self.stateSyncProvider(config: config.stateSync, injected: stateProvider, store: store,
                                                         app: app, genesis: home.genesis,

@@ -1,11 +1,11 @@
 import Foundation
 import PalisadeABCI
 
-/// Where the kvstore keeps the snapshots it serves: one folder per height holding `metadata` and
-/// the chunks `0`, `1`, … A snapshot is written under a temporary name, its files synced, and
-/// renamed into place, so a folder with a height for a name is always whole; a crash mid-write
-/// leaves only a temporary folder, removed at the next write.
-public struct KVSnapshotDirectory: Sendable {
+/// Where an app keeps the snapshots it serves: one folder per height holding `metadata` and the
+/// chunks `0`, `1`, … A snapshot is written under a temporary name, its files synced, and renamed
+/// into place, so a folder with a height for a name is always whole; a crash mid-write leaves only
+/// a temporary folder, removed at the next write. The kvstore and the staking app each have one.
+public struct SnapshotDirectory: Sendable {
     public let path: String
     /// How many of the latest snapshots are kept (CometBFT's kvstore keeps a few recent ones).
     public let keepRecent: Int
@@ -39,9 +39,25 @@ public struct KVSnapshotDirectory: Sendable {
         ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).compactMap { Int64($0) }.sorted()
     }
 
-    func metadata(height: Int64) -> Bytes? { read(path + "/\(height)/metadata") }
+    /// ListSnapshots' answer: every stored snapshot whose metadata `chunkCount` can read (nil for
+    /// metadata it cannot: such a folder is skipped, not served), hashed as its format says, the
+    /// SHA-256 of the metadata.
+    func snapshots(format: UInt32, chunkCount: (Bytes) -> Int?) -> [Snapshot] {
+        heights().compactMap { height in
+            guard let metadata = metadata(height: height), let chunks = chunkCount(metadata) else { return nil }
+            return Snapshot(height: UInt64(height), format: format, chunks: UInt32(chunks),
+                            hash: SHA256Hash.digest(metadata), metadata: metadata)
+        }
+    }
 
-    func chunk(height: Int64, index: UInt32) -> Bytes? { read(path + "/\(height)/\(index)") }
+    /// LoadSnapshotChunk's answer: the chunk's bytes, or none for a format, height or chunk this
+    /// directory does not hold (CometBFT's apps answer an empty chunk, which the peer refuses).
+    func chunk(_ request: LoadSnapshotChunkRequest, format: UInt32) -> Bytes {
+        guard request.format == format, let height = Int64(exactly: request.height) else { return [] }
+        return read(path + "/\(height)/\(request.chunk)") ?? []
+    }
+
+    func metadata(height: Int64) -> Bytes? { read(path + "/\(height)/metadata") }
 
     private func read(_ file: String) -> Bytes? {
         FileManager.default.contents(atPath: file).map { Bytes($0) }
@@ -56,3 +72,6 @@ public struct KVSnapshotDirectory: Sendable {
         try handle.synchronize()
     }
 }
+
+/// The name the kvstore's callers (`AppConnector`, the benchmark, other branches) know it by.
+public typealias KVSnapshotDirectory = SnapshotDirectory
