@@ -53,8 +53,12 @@ struct BlockSyncPoolTests {
         }
         #expect(outcomes == [.pending, .pending, .complete])
         #expect(pool.nextReady()?.block.blockID == block.blockID)
+        // The bytes as received are what the store keeps; the ID is computed from them.
+        #expect(pool.nextReady()?.bytes == block.protobuf)
+        #expect(pool.nextReady()?.blockID == block.blockID)
         pool.applied()
         #expect(pool.next == 2)
+        #expect(pool.bufferedBytes == 0)
     }
 
     @Test("bad framing, a block of another height, and a wrong commit are invalid and the height is asked again")
@@ -95,6 +99,21 @@ struct BlockSyncPoolTests {
         #expect(moved && !again)
     }
 
+    /// A peer answers its requests in turn: the last of many large blocks may arrive long after it
+    /// was asked for. While the peer keeps delivering, none of its requests is late.
+    @Test("a peer that keeps delivering is not timed out, however long its queue; a silent one is")
+    func timeoutCountsFromLastDelivery() {
+        var limits = BlockSyncPool.Limits()
+        limits.window = 8
+        var pool = BlockSyncPool(next: 1, limits: limits)
+        #expect(pool.plan(peers: ["busy": 10], now: 0).count == 8)
+        pool.delivered(by: "busy", now: limits.requestTimeout - 1)
+        #expect(pool.expire(now: limits.requestTimeout + 1).isEmpty)
+        #expect(pool.expire(now: 2 * limits.requestTimeout - 1).isEmpty)
+        #expect(pool.expire(now: 2 * limits.requestTimeout) == ["busy"])
+        #expect(pool.inFlight == 0)
+    }
+
     @Test("a peer that left: its requests are planned to the others at once, its delivered blocks stay")
     func forgetPeer() throws {
         var limits = BlockSyncPool.Limits()
@@ -128,6 +147,8 @@ struct BlockSyncPoolTests {
         #expect(firstOutcome == .complete)
         pool.applied()
         pool.applied()
+        // The running total returns to what the remaining requests hold: nothing has arrived.
+        #expect(pool.bufferedBytes == 0)
         let resumed = pool.plan(peers: ["a": 100], now: 1)
         #expect(!resumed.isEmpty)
     }

@@ -36,6 +36,15 @@ struct BlockStoreChainStateCodecTests {
         #expect(ChainStateCodec.encode(try ChainStateCodec.decode(bytes)) == bytes)
     }
 
+    /// The encoder writes JSON by hand; the chain ID is its only free text and must come back intact.
+    @Test func chainIDWithCharactersJSONEscapesRoundTrips() throws {
+        var state = try BlockStoreWorkload().initialState
+        state.chainID = "a\"b\\c\u{01}\nd/é"
+        let bytes = ChainStateCodec.encode(state)
+        #expect(try JSONSerialization.jsonObject(with: Data(bytes)) is [String: Any])
+        #expect(try ChainStateCodec.decode(bytes) == state)
+    }
+
     @Test func malformedDocumentsNameTheField() throws {
         let good = ChainStateCodec.encode(try BlockStoreWorkload().initialState)
         var object = try #require(try JSONSerialization.jsonObject(with: Data(good)) as? [String: Any])

@@ -13,7 +13,8 @@ struct BlockSyncPool {
         var window: Int64 = 128
         /// Requests one peer has in flight at once: a slow peer holds back at most this many.
         var perPeer = 16
-        /// How long a peer may take to deliver a whole block before it goes to another peer.
+        /// How long a peer may go without delivering anything we asked it for before its
+        /// requests go to other peers.
         var requestTimeout: Int64 = 15_000
         /// How long a peer that failed us is not asked again.
         var exclusion: Int64 = 60_000
@@ -26,7 +27,11 @@ struct BlockSyncPool {
 
     struct Ready: Sendable {
         var block: Block
-        /// Computed once here (a header hash and the part-set hash of the encoded block).
+        /// The block's bytes as the peer sent them: once its commit verifies they are the bytes
+        /// the validators signed (the part-set hash is over them), so they are stored as they
+        /// are instead of the block being encoded again.
+        var bytes: Bytes
+        /// Computed once here (a header hash and the part-set hash of the received bytes).
         var blockID: BlockID
         var commit: Commit
         /// The commit's precommits with their extensions, when the peer sent them (a height with
@@ -59,8 +64,15 @@ struct BlockSyncPool {
     private(set) var next: Int64
     private var requests: [Int64: Request] = [:]
     private var ready: [Int64: Ready] = [:]
-    private var readyBytes: [Int64: Int] = [:]
     private var excludedUntil: [String: Int64] = [:]
+    /// When each peer last delivered a chunk we asked for. A peer answers its requests one after
+    /// another, so with `perPeer` large blocks in flight the last waits for all the others: timed
+    /// from when it was sent, a busy honest peer (every peer, on a loaded machine) timed out,
+    /// and with every peer excluded sync stopped. Late means silent for `requestTimeout`.
+    private var lastDelivery: [String: Int64] = [:]
+    /// Bytes held in `requests` and `ready`, kept as they change: `plan` checks it once per
+    /// height of the window, and summing both tables each time made planning quadratic.
+    private(set) var bufferedBytes = 0
 
     init(next: Int64, limits: Limits = Limits()) {
         self.next = next
@@ -69,7 +81,6 @@ struct BlockSyncPool {
 
     var inFlight: Int { requests.count }
     func inFlight(to peer: String) -> Int { requests.values.count { $0.peer == peer } }
-    var bufferedBytes: Int { requests.values.reduce(0) { $0 + $1.bytes } + readyBytes.values.reduce(0, +) }
 
     /// The requests to send now, lowest heights first. `peers` maps each peer to the highest
     /// height it has stored, `bases` to the lowest (a peer that prunes has nothing below it); a
@@ -121,16 +132,15 @@ struct BlockSyncPool {
         request.total = total
         request.chunks[index] = data
         request.bytes += received
+        bufferedBytes += received
         if index == 0 {
             request.commit = commit
             request.extendedCommit = extendedCommit
         }
-        guard request.chunks.count == total else {
-            requests[height] = request
-            return .pending
-        }
-        requests[height] = nil
-        let bytes = (0..<total).flatMap { request.chunks[$0] ?? [] }
+        requests[height] = request
+        guard request.chunks.count == total else { return .pending }
+        drop(height)
+        let bytes = total == 1 ? request.chunks[0] ?? [] : (0..<total).flatMap { request.chunks[$0] ?? [] }
         let block: Block
         let decided: Commit
         let extended: ExtendedCommit?
@@ -141,7 +151,7 @@ struct BlockSyncPool {
         } catch {
             return fail(height, "\(error)")
         }
-        let blockID = block.blockID
+        let blockID = BlockID(hash: block.header.hash(), partSetHeader: PartSet(data: bytes).header)
         guard block.header.height == height, decided.height == height, decided.blockID == blockID else {
             return fail(height, "block or commit is not for height \(height)")
         }
@@ -149,20 +159,26 @@ struct BlockSyncPool {
             || extended.commit.blockID != blockID {
             return fail(height, "extended commit is not for the commit's height, round and block")
         }
-        ready[height] = Ready(block: block, blockID: blockID, commit: decided, extendedCommit: extended, peer: peer)
-        readyBytes[height] = bytes.count
+        ready[height] = Ready(block: block, bytes: bytes, blockID: blockID, commit: decided, extendedCommit: extended,
+                              peer: peer)
+        bufferedBytes += bytes.count
         return .complete
     }
 
     private mutating func fail(_ height: Int64, _ reason: String) -> ChunkOutcome {
-        requests[height] = nil
+        drop(height)
         return .invalid("block \(height): \(reason)")
+    }
+
+    /// `peer` delivered a chunk of a block we asked it for: its other requests are not late.
+    mutating func delivered(by peer: String, now: Int64) {
+        lastDelivery[peer] = max(lastDelivery[peer] ?? .min, now)
     }
 
     /// `peer` does not hold `height`: ask someone else. False if we never asked it.
     mutating func noBlock(height: Int64, from peer: String, now: Int64) -> Bool {
         guard requests[height]?.peer == peer else { return false }
-        requests[height] = nil
+        drop(height)
         excludedUntil[peer] = now + limits.requestTimeout
         return true
     }
@@ -172,9 +188,18 @@ struct BlockSyncPool {
 
     /// The next block was verified and applied.
     mutating func applied() {
-        ready[next] = nil
-        readyBytes[next] = nil
+        unready(next)
         next += 1
+    }
+
+    /// Forgets the request for `height` and the bytes it held.
+    private mutating func drop(_ height: Int64) {
+        bufferedBytes -= requests.removeValue(forKey: height)?.bytes ?? 0
+    }
+
+    /// Forgets the block ready at `height` and its bytes.
+    private mutating func unready(_ height: Int64) {
+        bufferedBytes -= ready.removeValue(forKey: height)?.bytes.count ?? 0
     }
 
     /// The next block failed verification: it and everything else its peer sent are dropped and
@@ -189,24 +214,28 @@ struct BlockSyncPool {
         excludedUntil[peer] = now + limits.exclusion
         forget(peer)
         for (height, item) in ready where item.peer == peer {
-            ready[height] = nil
-            readyBytes[height] = nil
+            unready(height)
         }
     }
 
     /// A peer that left: its requests go to others. Blocks it delivered stay: each is verified
     /// before it is applied, whoever sent it.
     mutating func forget(_ peer: String) {
-        requests = requests.filter { $0.value.peer != peer }
+        for (height, request) in requests where request.peer == peer {
+            drop(height)
+        }
     }
 
-    /// Requests older than the timeout: dropped, and their peers returned so the driver can note
-    /// them; each is excluded for a while.
+    /// Requests whose peer has delivered nothing since the timeout, counted from when each was
+    /// sent: dropped, and their peers returned so the driver can note them; each is excluded for
+    /// a while.
     mutating func expire(now: Int64) -> [String] {
-        let late = requests.filter { now - $0.value.sentAt > limits.requestTimeout }
+        let late = requests.filter {
+            now - max($0.value.sentAt, lastDelivery[$0.value.peer] ?? .min) > limits.requestTimeout
+        }
         var peers: Set<String> = []
         for (height, request) in late {
-            requests[height] = nil
+            drop(height)
             peers.insert(request.peer)
         }
         for peer in peers { excludedUntil[peer] = now + limits.exclusion }
@@ -221,6 +250,6 @@ struct BlockSyncPool {
         next = height
         requests = [:]
         ready = [:]
-        readyBytes = [:]
+        bufferedBytes = 0
     }
 }

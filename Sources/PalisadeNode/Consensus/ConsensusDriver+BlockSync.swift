@@ -62,12 +62,13 @@ extension ConsensusDriver {
                 await reject(peer, "block sync: \(reason)")
                 try await requestBlocks()
             case .complete:
+                sync.delivered(by: peer, now: nowMilliseconds)
                 try await applySynced()
             case .unsolicited:
                 // Late (its request timed out and went elsewhere) or never asked: drop it.
                 counters.staleMessages += 1
             case .pending:
-                break
+                sync.delivered(by: peer, now: nowMilliseconds)
             }
         }
     }
@@ -161,7 +162,8 @@ extension ConsensusDriver {
             // was just verified against this height's set, so it is not checked again.
             // With extensions, the extended commit's own commit is the seen commit stored with
             // them (it verified too; the server sends the two alike).
-            try await apply(item.block, blockID: blockID, commit: item.extendedCommit?.commit ?? item.commit,
+            try await apply(item.block, blockBytes: item.bytes, blockID: blockID,
+                            commit: item.extendedCommit?.commit ?? item.commit,
                             voteExtensions: item.extendedCommit?.extensions, markHeight: false,
                             verifiedLastCommit: syncVerifiedCommit)
             syncVerifiedCommit = item.commit

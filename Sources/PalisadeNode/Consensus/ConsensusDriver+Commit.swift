@@ -33,12 +33,16 @@ extension ConsensusDriver {
     /// height once, when it hands over to consensus (`closeSyncedHeights`).
     /// `verifiedLastCommit`: the previous block's commit, when block sync verified it.
     /// `voteExtensions`: `commit`'s extensions, stored with it (nil before the enable height).
-    func apply(_ block: Block, blockID: BlockID, commit: Commit, voteExtensions: [VoteExtension]? = nil,
-               markHeight: Bool = true, verifiedLastCommit: Commit? = nil) async throws {
-        let outcome = try await executor.apply(block, blockID: blockID, commit: commit, voteExtensions: voteExtensions,
-                                               to: chain, verifiedLastCommit: verifiedLastCommit)
+    /// `blockBytes`: the block's encoding, when block sync received it.
+    func apply(_ block: Block, blockBytes: Bytes? = nil, blockID: BlockID, commit: Commit,
+               voteExtensions: [VoteExtension]? = nil, markHeight: Bool = true,
+               verifiedLastCommit: Commit? = nil) async throws {
+        let outcome = try await executor.apply(block, blockBytes: blockBytes, blockID: blockID, commit: commit,
+                                               voteExtensions: voteExtensions, to: chain,
+                                               verifiedLastCommit: verifiedLastCommit)
         if metrics.isEnabled {
-            metrics.consensus.blockCommitted(block, sizeBytes: block.protobuf.count, before: chain, at: now)
+            metrics.consensus.blockCommitted(block, sizeBytes: blockBytes?.count ?? block.protobuf.count, before: chain,
+                                             at: now)
         }
         chain = outcome.state
         lastCommit = commit
@@ -55,7 +59,8 @@ extension ConsensusDriver {
             "height": "\(block.header.height)", "hash": "\(blockID.hash.upperHex)", "txs": "\(block.data.txs.count)",
             "app_hash": "\(outcome.response.appHash.upperHex)"])
         observer.publish(.newBlock(CommittedBlock(block: block, blockID: blockID, commit: commit,
-                                                  response: outcome.response, state: outcome.state)))
+                                                  response: outcome.response, state: outcome.state,
+                                                  encodedSize: blockBytes?.count)))
     }
 
     /// The store's base after the app's retain height, as peers are told (`roundState`).

@@ -259,7 +259,11 @@ public actor ConsensusDriver {
                        lastStoredHeight: chain.lastBlockHeight, storedBase: storedBase)
     }
 
+    /// Not while block sync runs: then only the stored height moves, block after block, and
+    /// peers hear it with every heartbeat's round state instead of three sends per block (each
+    /// a message every peer's driver handles, on the cores the sync shares with them).
     private func announceIfChanged() async throws {
+        guard !syncing else { return }
         let state = roundState
         guard reactor.announce(state) else { return }
         metrics.consensus.roundStep(height: core.height, round: core.round, step: core.step, at: now)

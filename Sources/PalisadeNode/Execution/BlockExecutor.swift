@@ -31,9 +31,11 @@ struct BlockExecutor: Sendable {
     /// Validates `block` again (a decided block can still disagree with our state, when our app
     /// did), executes, stores and commits it. `verifiedLastCommit`: see `BlockValidator.validate`.
     /// `voteExtensions`: `commit`'s vote extensions, stored with it when extensions are enabled
-    /// at the block's height (block sync has none to give).
-    func apply(_ block: Block, blockID: BlockID, commit: Commit, voteExtensions: [VoteExtension]? = nil,
-               to state: ChainState, verifiedLastCommit: Commit? = nil) async throws -> Outcome {
+    /// at the block's height (block sync has none to give). `blockBytes`: the block's encoding,
+    /// when the caller holds it (see `ChainStore.saveHeight`).
+    func apply(_ block: Block, blockBytes: Bytes? = nil, blockID: BlockID, commit: Commit,
+               voteExtensions: [VoteExtension]? = nil, to state: ChainState,
+               verifiedLastCommit: Commit? = nil) async throws -> Outcome {
         try Self.validateCommitted(block, against: state, validatorSetAt: store.validatorSetLookup,
                                    verifiedLastCommit: verifiedLastCommit)
         let response = try await finalize(block, blockID: blockID, state: state)
@@ -42,8 +44,8 @@ struct BlockExecutor: Sendable {
             throw NodeError.application(call: "FinalizeBlock", reason: "response rejected: \(error)")
         }
         do {
-            try store.saveHeight(block: block, blockID: blockID, seenCommit: commit, voteExtensions: voteExtensions,
-                                 state: next, response: response)
+            try store.saveHeight(block: block, blockBytes: blockBytes, blockID: blockID, seenCommit: commit,
+                                 voteExtensions: voteExtensions, state: next, response: response)
         } catch {
             throw NodeError.storage("saving height \(block.header.height): \(error)")
         }

@@ -17,9 +17,10 @@ public protocol ChainStore: Sendable {
     /// state after block H and the commit of H; the next block saved is H+1.
     func bootstrap(state: ChainState, commit: Commit) throws
     /// `voteExtensions`: the extensions of `seenCommit`'s precommits, entry for entry, when vote
-    /// extensions are enabled at the block's height; nil otherwise.
-    func saveHeight(block: Block, blockID: BlockID, seenCommit: Commit, voteExtensions: [VoteExtension]?,
-                    state: ChainState, response: FinalizeBlockResponse) throws
+    /// extensions are enabled at the block's height; nil otherwise. `blockBytes`: the block's
+    /// protobuf encoding when the caller holds it (`BlockStore.save`'s `encoded`).
+    func saveHeight(block: Block, blockBytes: Bytes?, blockID: BlockID, seenCommit: Commit,
+                    voteExtensions: [VoteExtension]?, state: ChainState, response: FinalizeBlockResponse) throws
     func block(at height: Int64) throws -> Block?
     /// Block `height`'s protobuf encoding (what block sync sends), without decoding it when the
     /// store keeps the bytes.
@@ -49,6 +50,12 @@ public protocol ChainStore: Sendable {
 }
 
 extension ChainStore {
+    public func saveHeight(block: Block, blockID: BlockID, seenCommit: Commit, voteExtensions: [VoteExtension]?,
+                           state: ChainState, response: FinalizeBlockResponse) throws {
+        try saveHeight(block: block, blockBytes: nil, blockID: blockID, seenCommit: seenCommit,
+                       voteExtensions: voteExtensions, state: state, response: response)
+    }
+
     public func blockBytes(at height: Int64) throws -> Bytes? { try block(at: height)?.protobuf }
 
     /// The time of block `height`, which duplicate-vote evidence from that height must carry.

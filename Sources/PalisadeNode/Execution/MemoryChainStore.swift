@@ -44,8 +44,9 @@ public final class MemoryChainStore: ChainStore {
         }
     }
 
-    public func saveHeight(block: Block, blockID: BlockID, seenCommit: Commit, voteExtensions: [VoteExtension]?,
-                           state: ChainState, response: FinalizeBlockResponse) throws {
+    /// Keeps the block as a value; `blockBytes` is not needed for that.
+    public func saveHeight(block: Block, blockBytes: Bytes?, blockID: BlockID, seenCommit: Commit,
+                           voteExtensions: [VoteExtension]?, state: ChainState, response: FinalizeBlockResponse) throws {
         let height = block.header.height
         let extended = try voteExtensions.map { extensions in
             guard let extended = ExtendedCommit(commit: seenCommit, extensions: extensions) else {

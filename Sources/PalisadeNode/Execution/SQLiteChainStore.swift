@@ -14,10 +14,10 @@ struct SQLiteChainStore: ChainStore {
 
     func bootstrap(state: ChainState, commit: Commit) throws { try store.bootstrap(state: state, commit: commit) }
 
-    func saveHeight(block: Block, blockID: BlockID, seenCommit: Commit, voteExtensions: [VoteExtension]?,
-                    state: ChainState, response: FinalizeBlockResponse) throws {
-        try store.save(block: block, blockID: blockID, seenCommit: seenCommit, voteExtensions: voteExtensions,
-                       state: state, finalizeBlockResponse: response)
+    func saveHeight(block: Block, blockBytes: Bytes?, blockID: BlockID, seenCommit: Commit,
+                    voteExtensions: [VoteExtension]?, state: ChainState, response: FinalizeBlockResponse) throws {
+        try store.save(block: block, encoded: blockBytes, blockID: blockID, seenCommit: seenCommit,
+                       voteExtensions: voteExtensions, state: state, finalizeBlockResponse: response)
     }
 
     func block(at height: Int64) throws -> Block? { try store.block(at: height) }

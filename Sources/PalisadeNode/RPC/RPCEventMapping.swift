@@ -12,7 +12,7 @@ enum RPCEventMapping {
             let block = committed.block
             let height = block.header.height
             var out: [RPCEvent] = [
-                RPCEvent(.newBlock(StoredBlock(blockID: committed.blockID, block: block, size: block.protobuf.count),
+                RPCEvent(.newBlock(StoredBlock(blockID: committed.blockID, block: block, size: committed.size),
                                    committed.response)),
                 RPCEvent(.newBlockHeader(block.header)),
                 RPCEvent(.newBlockEvents(height: height, events: committed.response.events,

@@ -21,6 +21,12 @@ public struct CommittedBlock: Sendable {
     public var response: FinalizeBlockResponse
     /// The state after the block.
     public var state: ChainState
+    /// The block's encoded size when the node holds its bytes (block sync received them), so
+    /// that a subscriber does not encode the block again to learn it.
+    public var encodedSize: Int? = nil
+
+    /// The block's encoded size (`block_size`).
+    public var size: Int { encodedSize ?? block.protobuf.count }
 }
 
 /// Fans node events out to whoever listens. Publishing never blocks.

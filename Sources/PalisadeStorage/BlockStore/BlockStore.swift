@@ -98,10 +98,15 @@ public final class BlockStore: Sendable {
     /// `seenCommit`'s precommits, entry for entry: stored as CometBFT stores the extended commit,
     /// so a restarted node can still hand them to PrepareProposal at h+1.
     ///
+    /// `encoded`: the block's protobuf bytes when the caller holds them, stored as given instead of
+    /// encoding the block again. Block sync passes the bytes a peer sent once the block's commit
+    /// verified: the signed part-set hash is over exactly those bytes.
+    ///
     /// Refused without writing anything when the pieces do not belong together (another height or
     /// block ID) or when h does not follow the stored chain (a gap, or a height already stored).
-    public func save(block: Block, blockID: BlockID, seenCommit: Commit, voteExtensions: [VoteExtension]? = nil,
-                     state: ChainState, finalizeBlockResponse: FinalizeBlockResponse) throws(BlockStoreError) {
+    public func save(block: Block, encoded: Bytes? = nil, blockID: BlockID, seenCommit: Commit,
+                     voteExtensions: [VoteExtension]? = nil, state: ChainState,
+                     finalizeBlockResponse: FinalizeBlockResponse) throws(BlockStoreError) {
         let height = block.header.height
         let operation = "save height \(height)"
         guard seenCommit.height == height, seenCommit.blockID == blockID else {
@@ -126,7 +131,7 @@ public final class BlockStore: Sendable {
         guard finalizeBlockResponse.txResults.count == block.data.txs.count else {
             throw invalid(operation, "\(finalizeBlockResponse.txResults.count) tx results for \(block.data.txs.count) txs")
         }
-        let blockBytes = block.protobuf
+        let blockBytes = encoded ?? block.protobuf
         let txHashes = block.data.txs.map { SHA256Hash.digest($0) }
         let evidenceHashes = block.evidence.map { $0.hash() }
         let lastCommit = block.lastCommit.flatMap { $0.height > 0 ? $0 : nil }

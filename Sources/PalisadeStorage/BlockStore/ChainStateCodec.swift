@@ -34,26 +34,45 @@ import SwiftProtobuf
 public enum ChainStateCodec {
     public static let format = 1
 
+    /// Writes the object directly, keys in the sorted order `JSONEncoder` with `.sortedKeys` would
+    /// give (and what `decode` reads through `Record`): the store writes a state for every height,
+    /// and going through `JSONEncoder` cost more than the rest of the height's row writes.
     public static func encode(_ state: ChainState) -> Bytes {
-        let record = Record(
-            format: format, chainID: state.chainID, initialHeight: state.initialHeight,
-            lastBlockHeight: state.lastBlockHeight, lastBlockID: base64(state.lastBlockID.proto),
-            lastBlockTime: Record.Time(seconds: state.lastBlockTime.seconds, nanos: state.lastBlockTime.nanos),
-            validators: base64(state.validators), nextValidators: base64(state.nextValidators),
-            lastValidators: state.lastValidators.map(base64),
-            lastHeightValidatorsChanged: state.lastHeightValidatorsChanged,
-            consensusParams: base64(state.consensusParams.proto),
-            lastHeightConsensusParamsChanged: state.lastHeightConsensusParamsChanged,
-            lastResultsHash: state.lastResultsHash.hex, appHash: state.appHash.hex,
-            version: Record.Version(block: state.version.block, app: state.version.app))
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        do {
-            return Bytes(try encoder.encode(record))
-        } catch {
-            // Every field is a string, an integer or a nested object of those: encoding cannot fail.
-            preconditionFailure("ChainState JSON encoding failed: \(error)")
+        var out = Bytes()
+        out.reserveCapacity(1_024)
+        out += Array("{\"app_hash\":\"\(state.appHash.hex)\",\"chain_id\":".utf8)
+        appendString(state.chainID, to: &out)
+        out += Array(",\"consensus_params\":\"\(base64(state.consensusParams.proto))\",\"format\":\(format)".utf8)
+        out += Array(",\"initial_height\":\(state.initialHeight),\"last_block_height\":\(state.lastBlockHeight)".utf8)
+        out += Array(",\"last_block_id\":\"\(base64(state.lastBlockID.proto))\"".utf8)
+        out += Array(",\"last_block_time\":{\"nanos\":\(state.lastBlockTime.nanos),\"seconds\":\(state.lastBlockTime.seconds)}".utf8)
+        out += Array(",\"last_height_consensus_params_changed\":\(state.lastHeightConsensusParamsChanged)".utf8)
+        out += Array(",\"last_height_validators_changed\":\(state.lastHeightValidatorsChanged)".utf8)
+        out += Array(",\"last_results_hash\":\"\(state.lastResultsHash.hex)\"".utf8)
+        if let last = state.lastValidators { out += Array(",\"last_validators\":\"\(base64(last))\"".utf8) }
+        out += Array(",\"next_validators\":\"\(base64(state.nextValidators))\"".utf8)
+        out += Array(",\"validators\":\"\(base64(state.validators))\"".utf8)
+        out += Array(",\"version\":{\"app\":\(state.version.app),\"block\":\(state.version.block)}}".utf8)
+        return out
+    }
+
+    /// A JSON string: quotes, backslashes and control characters escaped (RFC 8259 §7). The
+    /// chain ID is the only free text in the object; hex and base64 need no escaping.
+    private static func appendString(_ text: String, to out: inout Bytes) {
+        out.append(UInt8(ascii: "\""))
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"):
+                out += [UInt8(ascii: "\\"), byte]
+            case 0..<0x20:
+                let hex = Array("0123456789abcdef".utf8)
+                out += [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"),
+                        hex[Int(byte >> 4)], hex[Int(byte & 0x0F)]]
+            default:
+                out.append(byte)
+            }
         }
+        out.append(UInt8(ascii: "\""))
     }
 
     public static func decode(_ bytes: Bytes) throws(PalisadeTypes.DecodingError) -> ChainState {
@@ -129,14 +148,14 @@ public enum ChainStateCodec {
         keys.isEmpty ? "(message)" : keys.map(\.stringValue).joined(separator: ".")
     }
 
-    /// The JSON object; field order and names are the format above.
-    private struct Record: Codable {
-        struct Time: Codable {
+    /// The JSON object as `decode` reads it; names are the format above (`encode` writes them).
+    private struct Record: Decodable {
+        struct Time: Decodable {
             var seconds: Int64
             var nanos: Int32
         }
 
-        struct Version: Codable {
+        struct Version: Decodable {
             var block: UInt64
             var app: UInt64
         }
