@@ -26,17 +26,50 @@ func checkTx(_ request: CheckTxRequest, on app: any Application, within timeout:
     }
 }
 
-/// Resumes a continuation with whichever result comes first.
-private final class OneAnswer: Sendable {
-    private let waiting: Mutex<CheckedContinuation<CheckTxResponse, any Error>?>
+/// The app's answers to `requests`, asked one after the other in one task under one deadline
+/// for them all (`Mempool.checkTxs`): a batch costs one timer and one continuation, not one of
+/// each per transaction. Past `timeout`, every request not yet answered gets `CheckTxTimedOut`
+/// (the answers that came in time stand); the rest are left to finish unheard.
+func checkTxs(_ requests: [CheckTxRequest], on app: any Application,
+              within timeout: Duration) async -> [Result<CheckTxResponse, any Error>] {
+    let answered = AnsweredSoFar()
+    return await withCheckedContinuation { (continuation: CheckedContinuation<[Result<CheckTxResponse, any Error>], Never>) in
+        let answer = OneAnswer(continuation)
+        let timer = Task {
+            guard (try? await Task.sleep(for: timeout)) != nil else { return }
+            let done = answered.results
+            answer.give(done + Array(repeating: .failure(CheckTxTimedOut(timeout: timeout)), count: requests.count - done.count))
+        }
+        Task {
+            for request in requests {
+                do { answered.append(.success(try await app.checkTx(request))) } catch { answered.append(.failure(error)) }
+            }
+            answer.give(answered.results)
+            timer.cancel()
+        }
+    }
+}
 
-    init(_ continuation: CheckedContinuation<CheckTxResponse, any Error>) {
+/// The answers a batch has had so far, read by its deadline when it passes.
+private final class AnsweredSoFar: Sendable {
+    private let answers = Mutex<[Result<CheckTxResponse, any Error>]>([])
+
+    func append(_ answer: Result<CheckTxResponse, any Error>) { answers.withLock { $0.append(answer) } }
+
+    var results: [Result<CheckTxResponse, any Error>] { answers.withLock { $0 } }
+}
+
+/// Resumes a continuation with whichever value comes first.
+private final class OneAnswer<Value: Sendable, Failure: Error>: Sendable {
+    private let waiting: Mutex<CheckedContinuation<Value, Failure>?>
+
+    init(_ continuation: CheckedContinuation<Value, Failure>) {
         waiting = Mutex(continuation)
     }
 
     /// True when this result was the one given.
     @discardableResult
-    func give(_ result: Result<CheckTxResponse, any Error>) -> Bool {
+    func give(_ result: Result<Value, Failure>) -> Bool {
         let continuation = waiting.withLock { waiting in
             defer { waiting = nil }
             return waiting
@@ -44,4 +77,9 @@ private final class OneAnswer: Sendable {
         continuation?.resume(with: result)
         return continuation != nil
     }
+}
+
+extension OneAnswer where Failure == Never {
+    @discardableResult
+    func give(_ value: Value) -> Bool { give(.success(value)) }
 }

@@ -20,7 +20,7 @@ public actor Mempool {
         var senders: Set<String>
     }
 
-    public let config: MempoolConfig
+    public nonisolated let config: MempoolConfig
     private let app: any Application
     var txs = LinkedKeyList<TxKey, Entry>()
     private var cache: TxCache
@@ -71,24 +71,53 @@ public actor Mempool {
     /// transaction arriving from a second peer meanwhile is answered `.alreadySeen` and costs
     /// no second CheckTx.
     public func checkTx(_ tx: Bytes, from peer: String? = nil) async -> CheckTxOutcome {
-        guard tx.count <= config.maxTxBytes else {
-            return .rejected(.txTooLarge(size: tx.count, max: config.maxTxBytes))
+        await checkTxs([tx], from: peer).first ?? .rejected(.appFailed("no outcome"))
+    }
+
+    /// Offers the transactions of one source at once (a peer's `Txs` message, a burst of client
+    /// submissions): one hop onto the mempool and one deadline for the batch instead of one per
+    /// transaction (issue #14 item 2). Each passes the checks `checkTx` makes, in input order;
+    /// the app is asked about the survivors in that order, one after the other, so an app whose
+    /// CheckTx depends on order (nonces) sees what it would have seen from single calls. A copy
+    /// of an earlier transaction of the same batch is `.alreadySeen`. Outcomes follow the input.
+    public func checkTxs(_ batch: [Bytes], from peer: String? = nil) async -> [CheckTxOutcome] {
+        var outcomes = [CheckTxOutcome?](repeating: nil, count: batch.count)
+        var asked: [(index: Int, key: TxKey)] = []
+        for (index, tx) in batch.enumerated() {
+            guard tx.count <= config.maxTxBytes else {
+                outcomes[index] = .rejected(.txTooLarge(size: tx.count, max: config.maxTxBytes))
+                continue
+            }
+            if let full = fullness(adding: tx.count) {
+                outcomes[index] = .rejected(full)
+                continue
+            }
+            let key = TxKey(tx: tx)
+            if txs.contains(key) || inFlight[key] != nil || !cache.push(key) {
+                if let peer { recordSender(peer, of: key) }
+                outcomes[index] = .rejected(.alreadySeen)
+                continue
+            }
+            inFlight[key] = peer.map { [$0] } ?? []
+            asked.append((index, key))
         }
-        if let full = fullness(adding: tx.count) { return .rejected(full) }
-        let key = TxKey(tx: tx)
-        if txs.contains(key) || inFlight[key] != nil || !cache.push(key) {
-            if let peer { recordSender(peer, of: key) }
-            return .rejected(.alreadySeen)
+        if !asked.isEmpty {
+            let startHeight = height
+            let requests = asked.map { CheckTxRequest(tx: batch[$0.index], type: .new) }
+            let answers = await PalisadeMempool.checkTxs(requests, on: app, within: config.checkTxTimeout)
+            for (position, (index, key)) in asked.enumerated() {
+                let answer = position < answers.count ? answers[position]
+                    : .failure(CheckTxTimedOut(timeout: config.checkTxTimeout))
+                outcomes[index] = settle(batch[index], key: key, answer: answer, startHeight: startHeight)
+            }
         }
-        let startHeight = height
-        inFlight[key] = peer.map { [$0] } ?? []
-        let answer: Result<CheckTxResponse, any Error>
-        do {
-            answer = .success(try await PalisadeMempool.checkTx(CheckTxRequest(tx: tx, type: .new), on: app,
-                                                                 within: config.checkTxTimeout))
-        } catch {
-            answer = .failure(error)
-        }
+        return outcomes.map { $0 ?? .rejected(.appFailed("no outcome")) }
+    }
+
+    /// What the app's answer makes of a transaction it was asked about while the mempool went on
+    /// serving other calls: the room, the mempool and the height may differ from before.
+    private func settle(_ tx: Bytes, key: TxKey, answer: Result<CheckTxResponse, any Error>,
+                        startHeight: Int64) -> CheckTxOutcome {
         let senders = inFlight.removeValue(forKey: key) ?? []
         let response: CheckTxResponse
         switch answer {
@@ -102,7 +131,6 @@ public actor Mempool {
             if !config.keepInvalidTxsInCache { cache.remove(key) }
             return .rejected(.appRejected(code: response.code, codespace: response.codespace, log: response.log))
         }
-        // Other calls ran while the app answered: the room, the mempool and the height may differ.
         if height != startHeight, lastCommitted.contains(key) { return .rejected(.alreadySeen) }
         if let full = fullness(adding: tx.count) {
             cache.remove(key)

@@ -1,5 +1,6 @@
 // palisade-bench: micro-benchmarks, meant for release builds (`Scripts/bench-*` run them).
-// Usage: palisade-bench <benchmark>. Each benchmark lives in its own file and adds one line to
+// Usage: palisade-bench <benchmark>, or `palisade-bench load ...` (a load generator, LoadRun.swift).
+// Each benchmark lives in its own file and adds one line to
 // `benchmarks` below; all of them share the timing rules in `BenchmarkHarness.swift`.
 
 import Foundation
@@ -13,6 +14,7 @@ let benchmarks: [(name: String, summary: String, run: () -> Void)] = [
     ("adversary", "one hostile peer's attack on a node for a while (ADVERSARY_* settings; Scripts/bench-adversary)",
      AdversaryBenchmark.run),
     ("kvstore", "kvstore on SQLite: FinalizeBlock+Commit of 1,000 × 250 B txs at 10k, 100k, 1M keys", KVStoreBenchmark.run),
+    ("fsync", "the fsync floor: 200 B append + fdatasync in FSYNC_DIR (default run), median and p99", FsyncBenchmark.run),
     ("kvsnapshot", "kvstore state-sync snapshot of 1M keys: time to take it, time to restore it chunk by chunk", KVSnapshotBenchmark.run),
 ]
 
@@ -21,11 +23,14 @@ let benchmarks: [(name: String, summary: String, run: () -> Void)] = [
     for benchmark in benchmarks {
         text += "  " + benchmark.name.padding(toLength: 12, withPad: " ", startingAt: 0) + benchmark.summary + "\n"
     }
+    text += "  load        drive a running network from outside (palisade-bench load --help; Scripts/bench-throughput)\n"
     return text
 }
 
 let arguments = Array(CommandLine.arguments.dropFirst())
-if arguments.count == 1, let benchmark = benchmarks.first(where: { $0.name == arguments[0] }) {
+if arguments.first == "load" {
+    exit(LoadRun.main(Array(arguments.dropFirst())))
+} else if arguments.count == 1, let benchmark = benchmarks.first(where: { $0.name == arguments[0] }) {
     benchmark.run()
 } else if arguments == ["-h"] || arguments == ["--help"] || arguments == ["help"] {
     print(usage(), terminator: "")

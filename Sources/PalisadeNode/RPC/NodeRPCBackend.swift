@@ -97,10 +97,7 @@ struct NodeRPCBackend: StoredChainBackend {
             throw RPCError.internalError("mempool is full: \(used.count) transactions (\(used.bytes) bytes) "
                 + "still waiting for CheckTx (max: \(budget.maxCount), \(budget.maxBytes) bytes)")
         }
-        Task {
-            _ = await reactor.submit(tx)
-            budget.release(tx.count)
-        }
+        reactor.submitLater(tx) { budget.release(tx.count) }
     }
 
     func broadcastTxSync(_ tx: Bytes) async throws -> CheckTxResponse {
