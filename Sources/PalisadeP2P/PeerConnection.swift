@@ -37,9 +37,26 @@ public final class PeerConnection: Sendable {
 
     /// Seals and writes one message; returns once it is handed to the socket.
     public func send(channel channelID: ChannelID, bytes: Bytes) async throws {
-        guard bytes.count <= maxMessageSize else { throw P2PError.messageTooLarge(size: bytes.count, limit: maxMessageSize) }
+        try await send([(channelID, bytes)])
+    }
+
+    /// Seals and writes several messages in order with one flush; returns once the last is
+    /// handed to the socket (a failed write fails every later one, so the last reports it).
+    public func send(_ messages: [(channel: ChannelID, bytes: Bytes)]) async throws {
+        for message in messages where message.bytes.count > maxMessageSize {
+            throw P2PError.messageTooLarge(size: message.bytes.count, limit: maxMessageSize)
+        }
+        let channel = self.channel
+        let written = channel.eventLoop.flatSubmit { () -> EventLoopFuture<Void> in
+            var last = channel.eventLoop.makeSucceededVoidFuture()
+            for message in messages {
+                last = channel.write(OutboundFrame(channel: message.channel, bytes: message.bytes))
+            }
+            channel.flush()
+            return last
+        }
         do {
-            try await channel.writeAndFlush(OutboundFrame(channel: channelID, bytes: bytes)).get()
+            try await written.get()
         } catch let error as P2PError {
             throw error
         } catch {

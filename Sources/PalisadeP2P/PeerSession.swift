@@ -71,6 +71,16 @@ final class PeerSession: Sendable {
         }
     }
 
+    /// Up to `limit` more messages already queued, in the order `nextOutbound` would give them,
+    /// without waiting: the writer hands them to the socket with one flush.
+    func queuedOutbound(limit: Int) -> [OutboundQueue.Message] {
+        state.withLock { state in
+            var taken: [OutboundQueue.Message] = []
+            while taken.count < limit, !state.closed, let next = state.queue.pop() { taken.append(next) }
+            return taken
+        }
+    }
+
     /// The writer handed `count` bytes to the socket.
     func dequeued(_ count: Int) {
         state.withLock {

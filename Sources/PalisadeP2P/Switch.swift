@@ -296,19 +296,27 @@ public actor Switch {
         }
     }
 
+    /// One writer per peer. It takes whatever is queued when it wakes (up to `writeBatch`
+    /// messages) and hands it to the socket with one flush and one wait, instead of a round trip
+    /// to the event loop per message: a height's votes for one peer often queue together.
     private func startWriting(_ session: PeerSession) {
         Task.detached {
-            while let message = await session.nextOutbound() {
+            while let first = await session.nextOutbound() {
+                let batch = [first] + session.queuedOutbound(limit: Self.writeBatch - 1)
                 do {
-                    try await session.connection.send(channel: message.channel, bytes: message.bytes)
+                    try await session.connection.send(batch.map { ($0.channel, $0.bytes) })
                 } catch {
                     await self.ended(session, reason: "send failed: \(error)", logged: false)
                     return
                 }
-                session.dequeued(message.bytes.count)
+                for message in batch { session.dequeued(message.bytes.count) }
             }
         }
     }
+
+    /// Messages a writer hands to the socket at once. The queue already holds them (its limits
+    /// count them until written), so this bounds only how long one flush waits.
+    static let writeBatch = 64
 
     private func accepts(channel: ChannelID, bytes: Bytes) -> Bool {
         guard channel != ChannelIDs.control else {

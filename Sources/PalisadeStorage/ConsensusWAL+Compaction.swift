@@ -4,9 +4,10 @@ extension ConsensusWAL {
     /// The byte count of the file, as far as complete records go.
     public var byteCount: Int { size }
 
-    /// Called once `endHeight(height)` is synced and the block store holds `height`. Nothing before
-    /// that marker is replayed again (`replaySlice` starts after the newest marker), so once the
-    /// file is past `maxBytes` it is replaced by a file holding only the marker, through
+    /// Called once `endHeight(height)` is appended (synced or not: a replacement is durable on its
+    /// own) and the block store holds `height`. Nothing before that marker is replayed again
+    /// (`replaySlice` starts after the newest marker), so once the file is past `maxBytes` it is
+    /// replaced by a file holding only the marker, through
     /// `AtomicFileReplace` (temporary written and fsynced, renamed over the log, directory
     /// fsynced). A crash at any step leaves the old file or the new one, and both replay the same
     /// for `height + 1`. One thing is lost: after a compaction, `palisade rollback` of `height`

@@ -37,6 +37,9 @@ final class InProcessCluster: @unchecked Sendable {
     var production = BlockProduction()
     /// Block sync's limits for every member started from now on (the driver's defaults if nil).
     var syncLimits: BlockSyncPool.Limits?
+    /// A member's WAL (opened at the given path) and signer, for tests that watch the driver's
+    /// port calls; the member's index comes first.
+    var portsOverride: (@Sendable (Int, String, FilePrivValidator) throws -> (any ConsensusLog, any ConsensusSigner))?
 
     /// `fullNodes` more members run the same node with keys that are not in the genesis: they
     /// follow the chain without signing.
@@ -75,11 +78,17 @@ final class InProcessCluster: @unchecked Sendable {
         let state = try await Handshake(app: app, store: member.store, genesis: genesis, logger: logger).run()
         let signer = try FilePrivValidator(keyPath: member.directory + "/priv_validator_key.json",
                                            statePath: member.directory + "/priv_validator_state.json")
-        let wal = try ConsensusWAL(path: member.directory + "/cs.wal")
+        let wal: any ConsensusLog
+        let consensusSigner: any ConsensusSigner
+        if let portsOverride {
+            (wal, consensusSigner) = try portsOverride(index, member.directory + "/cs.wal", signer)
+        } else {
+            (wal, consensusSigner) = (try ConsensusWAL(path: member.directory + "/cs.wal"), signer)
+        }
         let mempool = Mempool(app: app, height: state.lastBlockHeight)
         let evidence = try EvidencePool(chainID: genesis.chainID, state: state, store: member.store,
                                         network: network.endpoint(member.id), logger: logger)
-        let driver = ConsensusDriver(chainID: genesis.chainID, state: state, config: timeouts, signer: signer, wal: wal,
+        let driver = ConsensusDriver(chainID: genesis.chainID, state: state, config: timeouts, signer: consensusSigner, wal: wal,
                                      store: member.store, app: app, mempool: mempool, evidence: evidence,
                                      network: network.endpoint(member.id), production: production, observer: .none,
                                      logger: logger)

@@ -28,9 +28,9 @@ extension ConsensusDriver {
         scheduleNextHeight()
     }
 
-    /// Executes and stores a decided block. `markHeight` writes and syncs the WAL's end-of-height
-    /// marker after it (a decision of our own consensus); block sync passes false and marks the
-    /// height once, when it hands over to consensus (`closeSyncedHeights`).
+    /// Executes and stores a decided block. `markHeight` appends the WAL's end-of-height marker
+    /// after it (a decision of our own consensus); block sync passes false and marks the
+    /// height once, synced, when it hands over to consensus (`closeSyncedHeights`).
     /// `verifiedLastCommit`: the previous block's commit, when block sync verified it.
     /// `voteExtensions`: `commit`'s extensions, stored with it (nil before the enable height).
     /// `blockBytes`: the block's encoding, when block sync received it.
@@ -49,7 +49,7 @@ extension ConsensusDriver {
         logPruning(outcome.pruning)
         lastCommitExtensions = voteExtensions ?? []
         // The height is stored; replay after a restart starts after this marker.
-        if markHeight { try writeEndHeight(block.header.height) }
+        if markHeight { try markStored(block.header.height) }
         counters.blocksCommitted += 1
         let results = outcome.response.txResults
         metrics.mempool.rechecked(await mempool.update(height: block.header.height, committedTxs: block.data.txs,
@@ -77,15 +77,25 @@ extension ConsensusDriver {
         }
     }
 
-    /// The WAL's marker that `height` is stored and committed, synced.
+    /// The WAL's marker that `height` is stored and committed, appended without a sync of its
+    /// own: the sync before our next vote covers it, and a crash that loses it loses nothing,
+    /// since the store decides what was committed and start-up writes a missing marker
+    /// (ARCHITECTURE §5 rule 4).
+    private func markStored(_ height: Int64) throws {
+        try appendToLog(.endHeight(height))
+        try compactLog(after: height)
+    }
+
+    /// The WAL's marker that `height` is stored and committed, synced: block sync's hand-over to
+    /// consensus, for the heights it applied.
     func writeEndHeight(_ height: Int64) throws {
-        do {
-            try wal.append(.endHeight(height))
-            try wal.sync()
-            try wal.heightStored(height)
-        } catch {
-            throw NodeError.storage("WAL \(wal.path): \(error)")
-        }
+        try appendToLog(.endHeight(height))
+        try syncLog()
+        try compactLog(after: height)
+    }
+
+    private func compactLog(after height: Int64) throws {
+        do { try wal.heightStored(height) } catch { throw NodeError.storage("WAL \(wal.path): \(error)") }
     }
 
     /// CometBFT waits `timeout_commit` after a decision so the next block's LastCommit carries

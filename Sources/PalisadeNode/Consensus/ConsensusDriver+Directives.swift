@@ -34,10 +34,12 @@ extension ConsensusDriver {
         switch directive {
         case .persist(let input):
             guard !replaying, walAhead.remove(input) == nil else { return }
-            try persist(input)
+            try appendToLog(.input(input))
         case .signVote(let vote):
+            try syncLog()
             try await sign(vote)
         case .signProposal(let proposal):
+            try syncLog()
             try await sign(proposal)
         case .scheduleTimeout(let timeout):
             schedule(timeout)
@@ -50,6 +52,7 @@ extension ConsensusDriver {
         case .decide(let decision):
             try await decided(decision)
         case let .duplicateVote(first, second):
+            try syncLog()
             logger.warning("equivocation", metadata: [
                 "validator": "\(first.validatorAddress)", "height": "\(first.height)", "round": "\(first.round)",
                 "type": "\(first.type)"])
@@ -57,28 +60,38 @@ extension ConsensusDriver {
         }
     }
 
+    /// Group commit (ARCHITECTURE §5 rule 2a): an input is appended when the core asks, and the
+    /// log is synced once, before the first directive that reaches beyond the process (a
+    /// signature, an equivocation report, a decided block's execution) or before our own message
+    /// leaves. Inputs that only change what the core counts (most peers' votes) ride on the next
+    /// such sync instead of paying one each, as CometBFT writes peers' messages without a sync;
+    /// one lost to a crash is a message still in flight, which peers send again on reconnect.
+    func appendToLog(_ entry: WALEntry) throws {
+        do { try wal.append(entry) } catch { throw NodeError.storage("WAL \(wal.path): \(error)") }
+        walUnsynced = true
+    }
+
+    /// Our own input, durable before it is sent.
     private func persist(_ input: Input) throws {
-        do {
-            try wal.append(input)
-            try wal.sync()
-        } catch {
-            throw NodeError.storage("WAL \(wal.path): \(error)")
-        }
+        try appendToLog(.input(input))
+        try syncLog()
     }
 
     /// A verified part of a proposed block, appended to the WAL without a sync of its own: the
-    /// next persisted input (a validity verdict, a vote, our proposal's value) syncs it, and
-    /// nothing that relies on the block happens before that sync (ARCHITECTURE §5 rule 2).
+    /// next sync (before a vote is signed, our proposal sent or a decided block executed)
+    /// covers it, and nothing that relies on the block happens before that sync
+    /// (ARCHITECTURE §5 rule 2c).
     func logPart(height: Int64, round: Int32, part: Part) throws {
         guard !replaying else { return }
-        do { try wal.append(.blockPart(height: height, round: round, part: part)) } catch {
-            throw NodeError.storage("WAL \(wal.path): \(error)")
-        }
+        try appendToLog(.blockPart(height: height, round: round, part: part))
     }
 
-    /// Makes everything appended so far durable: a decided block's parts before it is executed.
+    /// Makes everything appended so far durable, with one `fdatasync` for all of it; nothing to
+    /// do when nothing was appended since the last one.
     func syncLog() throws {
+        guard walUnsynced else { return }
         do { try wal.sync() } catch { throw NodeError.storage("WAL \(wal.path): \(error)") }
+        walUnsynced = false
     }
 
     /// Our own message, into the WAL before it leaves (ARCHITECTURE §5 rule 2, as CometBFT's

@@ -14,8 +14,9 @@ import PalisadeTypes
 /// everywhere, and are carried out in one place each (`+Directives`):
 ///
 /// - verify → WAL → core: a peer's message is checked (signature, height, proposer) before it
-///   becomes an input; the core's `.persist(input)` is appended and synced before any directive
-///   that input caused runs (block parts are appended as they arrive and ride on that sync);
+///   becomes an input; the core's `.persist(input)` is appended at once and synced, together
+///   with everything appended before it, ahead of the first directive that reaches beyond the
+///   process (a signature, a decided block's execution) — one `fdatasync` per batch of inputs;
 /// - sign → WAL → send: the signer persists before it returns a signature, our own vote or
 ///   proposal is synced into the WAL before it leaves, then it is fed back to the core.
 ///
@@ -93,6 +94,8 @@ public actor ConsensusDriver {
     /// `.persist` for them, when they come back as inputs, is then already done.
     var walAhead: Set<Input> = []
     var replaying = false
+    /// Records appended to the WAL since its last sync (`+Directives`' group commit).
+    var walUnsynced = false
     var deferred = Deferred()
     var stopped = false
     /// The time of the event being handled: the clock is read once per event, here, and every

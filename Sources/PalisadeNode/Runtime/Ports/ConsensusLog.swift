@@ -14,7 +14,7 @@ public protocol ConsensusLog: AnyObject {
     /// What to replay when (re)starting `height`: everything after the `endHeight(height - 1)`
     /// marker (or the whole log when it has no marker at all), inputs and block parts in order.
     func entries(forHeight height: Int64) throws(WALError) -> [WALEntry]
-    /// `endHeight(height)` is synced and the store holds `height`: what precedes the marker may
+    /// `endHeight(height)` is appended and the store holds `height`: what precedes the marker may
     /// go (`ConsensusWAL` compacts past its size bound; the simulator's log keeps everything).
     func heightStored(_ height: Int64) throws(WALError)
 }
