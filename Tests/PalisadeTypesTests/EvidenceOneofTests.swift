@@ -43,6 +43,20 @@ import Testing
         #expect(throws: DecodingError.self) { try EvidenceList.decode(EvidenceList.encode(mixed)) }
     }
 
+    /// A block carrying a light-client attack survives the wire: same bytes, same evidence hash
+    /// in its header, and the decoded block is equal (ValidateBasic passes on both sides).
+    @Test func blockCarryingALightClientAttackRoundTrips() throws {
+        let lca = try Self.lightClientAttack()
+        var block = BlockTests.block()
+        block.evidence.append(.lightClientAttack(lca))
+        block.fillHeaderHashes()
+        #expect(block.header.evidenceHash == Merkle.root([Self.duplicateVote().protobuf, lca.protobuf]))
+        let decoded = try Block(protobuf: block.protobuf)
+        #expect(decoded == block)
+        #expect(decoded.blockID == block.blockID)
+        #expect(decoded.proto.evidence.evidence[1].lightClientAttackEvidence == lca.proto)
+    }
+
     @Test func emptyOrInvalidItemsAreRefusedByField() throws {
         let empty = try #require(throws: DecodingError.self) { try Evidence(proto: Tendermint_Types_Evidence()) }
         #expect(empty.description.contains("empty evidence"))

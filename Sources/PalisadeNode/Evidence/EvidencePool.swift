@@ -144,9 +144,12 @@ public actor EvidencePool {
 
     /// What `BlockValidator` cannot judge about a proposed block's evidence: whether it was
     /// committed before and whether its time is the block time at its height. Nil when fine.
-    public func problemWithProposed(_ evidence: [DuplicateVoteEvidence]) -> String? {
+    public func problemWithProposed(_ evidence: [Evidence]) -> String? {
         for (index, item) in evidence.enumerated() where pending[item.hash()] == nil {
-            switch verify(item) {
+            guard case .duplicateVote(let vote) = item else {
+                return "evidence[\(index)]: light-client attack evidence is not verified by the pool yet"
+            }
+            switch verify(vote) {
             case .added:
                 continue
             case .known:
