@@ -28,11 +28,9 @@ public enum EvidenceCheck {
                          params: params) {
                 throw BlockValidationError(field: "\(field).timestamp", reason: "expired: \(height - item.height) blocks old")
             }
-            guard case .duplicateVote(let vote) = item else {
-                // Needs our headers at the common and conflicting heights, which only the pool reads.
-                throw BlockValidationError(field: "\(field).light_client_attack_evidence",
-                                           reason: "light-client attack evidence is not verified in blocks yet")
-            }
+            // A light-client attack is proven against our headers at its common and conflicting
+            // heights, which only the evidence pool reads (`problemWithProposed`), as in CometBFT.
+            guard case .duplicateVote(let vote) = item else { continue }
             guard let validators = validatorSetAt(item.height) else {
                 throw BlockValidationError(field: "\(field).height",
                                            reason: "no validator set known for height \(item.height)")

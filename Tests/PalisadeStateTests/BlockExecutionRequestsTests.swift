@@ -77,7 +77,7 @@ import Testing
     }
 
     /// A block carrying both kinds hands the app every item's misbehavior in block order; block
-    /// validation alone cannot judge a light-client attack (it needs our headers) and says so.
+    /// validation leaves the attack's proof to the pool (it needs our headers) but checks its height.
     @Test func aBlockCarryingALightClientAttackReachesTheAppAsMisbehavior() throws {
         let chain = try Chain()
         let genesis = try ChainState(genesis: chain.genesis)
@@ -98,11 +98,16 @@ import Testing
         #expect(request.misbehavior.map(\.type) == [.duplicateVote, .lightClientAttack, .lightClientAttack])
         #expect(request.misbehavior.dropFirst().map(\.address) == byzantine.map(\.address))
 
+        try BlockValidator.validate(block2, against: state1, medianTime: block2.header.time,
+                                    validatorSetAt: { $0 == 1 ? genesis.validators : nil })
+        var future = attack
+        future.commonHeight = 2
+        let ahead = try chain.nextBlock(state1, lastCommit: commit, otherEvidence: [.lightClientAttack(future)])
         let error = try #require(throws: BlockValidationError.self) {
-            try BlockValidator.validate(block2, against: state1, medianTime: block2.header.time,
-                                        validatorSetAt: { $0 == 1 ? genesis.validators : nil })
+            try BlockValidator.validate(ahead, against: state1, medianTime: ahead.header.time,
+                                        validatorSetAt: { _ in genesis.validators })
         }
-        #expect(error.field == "evidence[1].light_client_attack_evidence")
+        #expect(error.field == "evidence[0].height")
     }
 
     @Test func evidenceFromAnUnknownHeightOrTheFutureIsRejected() throws {

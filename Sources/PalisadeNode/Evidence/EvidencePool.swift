@@ -30,7 +30,7 @@ public actor EvidencePool {
     let network: any PeerNetwork
     let logger: Logger
     /// The state after the last committed block; evidence is judged against it.
-    private var state: ChainState
+    private(set) var state: ChainState
     private var pending: PendingEvidence
     private var conflicting: [(first: Vote, second: Vote)] = []
     public private(set) var counters = EvidenceCounters()
@@ -146,10 +146,11 @@ public actor EvidencePool {
     /// committed before and whether its time is the block time at its height. Nil when fine.
     public func problemWithProposed(_ evidence: [Evidence]) -> String? {
         for (index, item) in evidence.enumerated() where pending[item.hash()] == nil {
-            guard case .duplicateVote(let vote) = item else {
-                return "evidence[\(index)]: light-client attack evidence is not verified by the pool yet"
+            let verdict = switch item {
+            case .duplicateVote(let vote): verify(vote)
+            case .lightClientAttack(let attack): verify(attack)
             }
-            switch verify(vote) {
+            switch verdict {
             case .added:
                 continue
             case .known:
