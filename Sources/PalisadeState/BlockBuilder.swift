@@ -11,7 +11,7 @@ public enum BlockBuilder {
     ///   - time: the block time, decided by the caller: the genesis time at the initial height,
     ///     otherwise the weighted median of `lastCommit`'s timestamps (BFT time).
     public static func makeBlock(state: ChainState, txs: [Bytes], lastCommit: Commit,
-                                 evidence: [DuplicateVoteEvidence] = [], time: Timestamp,
+                                 evidence: [Evidence] = [], time: Timestamp,
                                  proposerAddress: Address) -> Block {
         let height = state.nextHeight
         let commit = height == state.initialHeight ? Commit.empty : lastCommit

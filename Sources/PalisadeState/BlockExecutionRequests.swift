@@ -11,7 +11,7 @@ public enum BlockExecutionRequests {
                                      state: ChainState) throws(BlockValidationError) -> FinalizeBlockRequest {
         FinalizeBlockRequest(
             txs: block.data.txs, decidedLastCommit: try commitInfo(for: block, state: state),
-            misbehavior: block.evidence.map(misbehavior(for:)), hash: blockID.hash,
+            misbehavior: block.evidence.flatMap(misbehavior(for:)), hash: blockID.hash,
             height: block.header.height, time: block.header.time,
             nextValidatorsHash: block.header.nextValidatorsHash, proposerAddress: block.header.proposerAddress)
     }
@@ -30,6 +30,15 @@ public enum BlockExecutionRequests {
                      blockIDFlag: commit.signatures[index].blockIDFlag)
         }
         return CommitInfo(round: commit.round, votes: votes)
+    }
+
+    /// What one item of a block's evidence tells the app: one entry for a double sign, one per
+    /// byzantine validator for a light-client attack.
+    public static func misbehavior(for evidence: Evidence) -> [Misbehavior] {
+        switch evidence {
+        case .duplicateVote(let e): [misbehavior(for: e)]
+        case .lightClientAttack(let e): misbehavior(for: e)
+        }
     }
 
     /// Powers are the ones the evidence recorded at its own height, not today's.

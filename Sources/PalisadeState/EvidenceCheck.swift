@@ -5,7 +5,7 @@ import PalisadeTypes
 /// state can judge): each item is from a past height, not yet expired, unique in the block,
 /// signed by the validator set of its own height, and all of it fits the evidence byte budget.
 public enum EvidenceCheck {
-    static func verify(_ evidence: [DuplicateVoteEvidence], height: Int64, time: Timestamp, state: ChainState,
+    static func verify(_ evidence: [Evidence], height: Int64, time: Timestamp, state: ChainState,
                        validatorSetAt: (Int64) -> ValidatorSet?) throws(BlockValidationError) {
         let params = state.consensusParams.evidence
         var seen = Set<Bytes>()
@@ -24,15 +24,18 @@ public enum EvidenceCheck {
                 throw BlockValidationError(field: "\(field).height",
                                            reason: "\(item.height) is not below the block height \(height)")
             }
-            if isExpired(evidenceHeight: item.height, evidenceTime: item.timestamp, height: height, time: time,
+            if isExpired(evidenceHeight: item.height, evidenceTime: item.time, height: height, time: time,
                          params: params) {
                 throw BlockValidationError(field: "\(field).timestamp", reason: "expired: \(height - item.height) blocks old")
             }
+            // A light-client attack is proven against our headers at its common and conflicting
+            // heights, which only the evidence pool reads (`problemWithProposed`), as in CometBFT.
+            guard case .duplicateVote(let vote) = item else { continue }
             guard let validators = validatorSetAt(item.height) else {
                 throw BlockValidationError(field: "\(field).height",
                                            reason: "no validator set known for height \(item.height)")
             }
-            do { try item.verify(chainID: state.chainID, validatorSet: validators) } catch {
+            do { try vote.verify(chainID: state.chainID, validatorSet: validators) } catch {
                 throw BlockValidationError(field: "\(field).\(error.field)", reason: error.reason)
             }
         }

@@ -9,7 +9,7 @@ extension Block {
         p.header = header.proto
         p.data = data.proto
         p.evidence = Tendermint_Types_EvidenceList()
-        p.evidence.evidence = evidence.map(\.evidenceProto)
+        p.evidence.evidence = evidence.map(\.proto)
         if let lastCommit { p.lastCommit = lastCommit.proto }
         return p
     }
@@ -29,9 +29,9 @@ extension Block {
     public init(proto p: Tendermint_Types_Block) throws(DecodingError) {
         let path = FieldPath(message: "Block")
         guard p.hasHeader else { throw path.child("header").error("missing") }
-        var evidence: [DuplicateVoteEvidence] = []
+        var evidence: [Evidence] = []
         for (i, e) in p.evidence.evidence.enumerated() {
-            evidence.append(try DuplicateVoteEvidence(evidence: e, at: path.child("evidence.evidence").index(i)))
+            evidence.append(try Evidence(proto: e, at: path.child("evidence.evidence").index(i)))
         }
         self.init(header: try Header(proto: p.header, at: path.child("header")),
                   data: BlockData(proto: p.data),

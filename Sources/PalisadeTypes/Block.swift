@@ -6,12 +6,12 @@ import PalisadeCrypto
 public struct Block: Sendable, Hashable {
     public var header: Header
     public var data: BlockData
-    public var evidence: [DuplicateVoteEvidence]
+    public var evidence: [Evidence]
     /// The +2/3 precommits for the previous block. CometBFT always sends one; at the initial
     /// height it is the empty commit.
     public var lastCommit: Commit?
 
-    public init(header: Header, data: BlockData = BlockData(), evidence: [DuplicateVoteEvidence] = [],
+    public init(header: Header, data: BlockData = BlockData(), evidence: [Evidence] = [],
                 lastCommit: Commit?) {
         self.header = header
         self.data = data

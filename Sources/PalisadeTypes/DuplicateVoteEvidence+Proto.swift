@@ -37,22 +37,4 @@ extension DuplicateVoteEvidence {
                   timestamp: try path.child("timestamp").timestamp(p.timestamp))
         guard isOrdered else { throw path.child("vote_b").error("votes out of order (vote A's block ID key must be smaller)") }
     }
-
-    /// Wrapped in the `Evidence` oneof, as a block's evidence list carries it.
-    var evidenceProto: Tendermint_Types_Evidence {
-        var e = Tendermint_Types_Evidence()
-        e.duplicateVoteEvidence = proto
-        return e
-    }
-
-    init(evidence e: Tendermint_Types_Evidence, at path: FieldPath) throws(DecodingError) {
-        switch e.sum {
-        case .duplicateVoteEvidence(let dve):
-            try self.init(proto: dve, at: path.child("duplicate_vote_evidence"))
-        case .lightClientAttackEvidence:
-            throw path.child("light_client_attack_evidence").error("not supported by Palisade")
-        case nil:
-            throw path.error("empty evidence")
-        }
-    }
 }

@@ -69,12 +69,16 @@ struct EvidenceTests {
         // Two more heights, so the app's validator update has taken effect.
         let reached = await cluster.waitForHeight(evidenceHeight + 3, members: live)
         let disconnects = cluster.network.disconnects.withLock { $0 }
-        let afterCommit = await cluster.members[0].evidence?.add(block.evidence[0])
+        guard case .duplicateVote(let evidence) = try #require(block.evidence.first) else {
+            Issue.record("the committed evidence is not a duplicate vote: \(block.evidence)")
+            await cluster.stopAll()
+            return
+        }
+        let afterCommit = await cluster.members[0].evidence?.add(evidence)
         let pending = await cluster.members[0].evidence?.pendingEvidence ?? []
         await cluster.stopAll()
         #expect(reached)
 
-        let evidence = block.evidence[0]
         #expect(evidence.validatorAddress == byzantine.key.publicKey.address)
         #expect(evidence.validatorPower == 10 && evidence.totalVotingPower == 40)
         #expect(evidence.height < evidenceHeight)
@@ -85,7 +89,7 @@ struct EvidenceTests {
             #expect(try cluster.members[id].store.block(at: evidenceHeight)?.blockID == block.blockID)
         }
         let carriers = try (Int64(1)...(evidenceHeight + 3)).filter { height in
-            try cluster.members[0].store.block(at: height)?.evidence.contains(evidence) == true
+            try cluster.members[0].store.block(at: height)?.evidence.contains(.duplicateVote(evidence)) == true
         }
         #expect(carriers == [evidenceHeight], "committed exactly once")
         #expect(afterCommit == .known, "committed evidence is not taken again")
@@ -135,8 +139,8 @@ struct EvidenceTests {
         #expect(await pool.add(valid) == .known)
         #expect(await pool.pendingEvidence == [valid])
         #expect(await pool.evidenceForProposal() == [valid])
-        #expect(await pool.problemWithProposed([valid]) == nil)
-        #expect(await pool.problemWithProposed([mistimed]) != nil)
+        #expect(await pool.problemWithProposed([.duplicateVote(valid)]) == nil)
+        #expect(await pool.problemWithProposed([.duplicateVote(mistimed)]) != nil)
         #expect(network.broadcasts.withLock { $0 } == 1, "gossiped once, when added")
         // Kept in the store: a pool opened after a restart still has it.
         let reopened = try EvidencePool(chainID: cluster.genesis.chainID, state: state, store: store, network: network,

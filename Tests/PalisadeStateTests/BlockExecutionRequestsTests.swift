@@ -76,6 +76,40 @@ import Testing
                                                     height: 1, time: Chain.genesisTime, totalVotingPower: 40)])
     }
 
+    /// A block carrying both kinds hands the app every item's misbehavior in block order; block
+    /// validation leaves the attack's proof to the pool (it needs our headers) but checks its height.
+    @Test func aBlockCarryingALightClientAttackReachesTheAppAsMisbehavior() throws {
+        let chain = try Chain()
+        let genesis = try ChainState(genesis: chain.genesis)
+        let block1 = try chain.nextBlock(genesis, lastCommit: .empty)
+        let state1 = try chain.execute(block1, on: genesis)
+        let commit = chain.commit(block1, signedBy: genesis)
+        let doubleSign = try Self.doubleSign(chain, validators: genesis.validators, height: 1)
+        let byzantine = Array(genesis.validators.validators.prefix(2))
+        let attack = LightClientAttackEvidence(
+            conflictingHeader: block1.header, conflictingCommit: commit, conflictingValidators: genesis.validators,
+            commonHeight: 1, byzantineValidators: byzantine, totalVotingPower: genesis.validators.totalVotingPower,
+            timestamp: Chain.genesisTime)
+        let block2 = try chain.nextBlock(state1, lastCommit: commit, evidence: [doubleSign],
+                                         otherEvidence: [.lightClientAttack(attack)])
+        #expect(block2.header.evidenceHash == Merkle.root([doubleSign.protobuf, attack.protobuf]))
+
+        let request = try BlockExecutionRequests.finalizeBlock(block2, blockID: block2.blockID, state: state1)
+        #expect(request.misbehavior.map(\.type) == [.duplicateVote, .lightClientAttack, .lightClientAttack])
+        #expect(request.misbehavior.dropFirst().map(\.address) == byzantine.map(\.address))
+
+        try BlockValidator.validate(block2, against: state1, medianTime: block2.header.time,
+                                    validatorSetAt: { $0 == 1 ? genesis.validators : nil })
+        var future = attack
+        future.commonHeight = 2
+        let ahead = try chain.nextBlock(state1, lastCommit: commit, otherEvidence: [.lightClientAttack(future)])
+        let error = try #require(throws: BlockValidationError.self) {
+            try BlockValidator.validate(ahead, against: state1, medianTime: ahead.header.time,
+                                        validatorSetAt: { _ in genesis.validators })
+        }
+        #expect(error.field == "evidence[0].height")
+    }
+
     @Test func evidenceFromAnUnknownHeightOrTheFutureIsRejected() throws {
         let chain = try Chain()
         let genesis = try ChainState(genesis: chain.genesis)

@@ -43,12 +43,13 @@ struct StateTestChain {
         return Commit(height: height, round: 0, blockID: blockID, signatures: signatures)
     }
 
-    /// The block the current proposer would build next, with the time BFT time requires.
+    /// The block the current proposer would build next, with the time BFT time requires;
+    /// `evidence` first, then `otherEvidence` (of any kind).
     func nextBlock(_ state: ChainState, lastCommit: Commit, txs: [Bytes] = [],
-                   evidence: [DuplicateVoteEvidence] = []) throws -> Block {
+                   evidence: [DuplicateVoteEvidence] = [], otherEvidence: [Evidence] = []) throws -> Block {
         let time = state.nextHeight == state.initialHeight ? state.lastBlockTime : lastCommitTime(lastCommit)
         let proposer = try #require(state.validators.proposer)
-        return BlockBuilder.makeBlock(state: state, txs: txs, lastCommit: lastCommit, evidence: evidence,
+        return BlockBuilder.makeBlock(state: state, txs: txs, lastCommit: lastCommit, evidence: evidence.map(Evidence.duplicateVote) + otherEvidence,
                                       time: time, proposerAddress: proposer.address)
     }
 

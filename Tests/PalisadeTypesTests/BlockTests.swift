@@ -29,8 +29,8 @@ import Testing
 
     static func block(txs: [Bytes] = [Bytes("a=1".utf8), Bytes("b=2".utf8)]) -> Block {
         var block = Block(header: header(), data: BlockData(txs: txs),
-                          evidence: [DuplicateVoteEvidenceTests.evidence(DuplicateVoteEvidenceTests.vote(0x11),
-                                                                         DuplicateVoteEvidenceTests.vote(0x22))],
+                          evidence: [.duplicateVote(DuplicateVoteEvidenceTests.evidence(DuplicateVoteEvidenceTests.vote(0x11),
+                                                                                        DuplicateVoteEvidenceTests.vote(0x22)))],
                           lastCommit: commit())
         block.fillHeaderHashes()
         return block

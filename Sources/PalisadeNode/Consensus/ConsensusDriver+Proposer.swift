@@ -40,7 +40,7 @@ extension ConsensusDriver {
                                         reason: "returned \(total) bytes of transactions, over max_tx_bytes \(maxDataBytes)")
         }
         let block = BlockBuilder.makeBlock(state: chain, txs: prepared.txs, lastCommit: commit ?? .empty,
-                                           evidence: proposedEvidence, time: time, proposerAddress: address)
+                                           evidence: proposedEvidence.map(Evidence.duplicateVote), time: time, proposerAddress: address)
         let blockID = block.blockID
         // Our block's parts precede the value in the WAL: after a crash, replay can rebuild and
         // send the block our signed proposal names.

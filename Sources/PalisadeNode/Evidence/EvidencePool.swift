@@ -30,7 +30,7 @@ public actor EvidencePool {
     let network: any PeerNetwork
     let logger: Logger
     /// The state after the last committed block; evidence is judged against it.
-    private var state: ChainState
+    private(set) var state: ChainState
     private var pending: PendingEvidence
     private var conflicting: [(first: Vote, second: Vote)] = []
     public private(set) var counters = EvidenceCounters()
@@ -144,9 +144,13 @@ public actor EvidencePool {
 
     /// What `BlockValidator` cannot judge about a proposed block's evidence: whether it was
     /// committed before and whether its time is the block time at its height. Nil when fine.
-    public func problemWithProposed(_ evidence: [DuplicateVoteEvidence]) -> String? {
+    public func problemWithProposed(_ evidence: [Evidence]) -> String? {
         for (index, item) in evidence.enumerated() where pending[item.hash()] == nil {
-            switch verify(item) {
+            let verdict = switch item {
+            case .duplicateVote(let vote): verify(vote)
+            case .lightClientAttack(let attack): verify(attack)
+            }
+            switch verdict {
             case .added:
                 continue
             case .known:

@@ -128,8 +128,8 @@ public struct ConsensusMetrics: Sendable {
         missingValidatorsPower.record(missingPower)
         var byzantine = 0
         var byzantinePower: Int64 = 0
-        for evidence in block.evidence {
-            guard let validator = before.validators.validator(for: evidence.validatorAddress) else { continue }
+        for misbehavior in block.evidence.flatMap(BlockExecutionRequests.misbehavior(for:)) {
+            guard let validator = before.validators.validator(for: misbehavior.address) else { continue }
             byzantine += 1
             byzantinePower += validator.votingPower
         }

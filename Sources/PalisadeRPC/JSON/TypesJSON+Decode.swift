@@ -87,9 +87,9 @@ public enum TypesJSONDecoder {
         for (i, tx) in try JSONRead.array(b["data"]?["txs"], field + ".data.txs").enumerated() {
             txs.append(try JSONRead.base64(tx, "\(field).data.txs[\(i)]"))
         }
-        var evidence: [DuplicateVoteEvidence] = []
+        var evidence: [Evidence] = []
         for (i, item) in try JSONRead.array(b["evidence"]?["evidence"], field + ".evidence.evidence").enumerated() {
-            evidence.append(try EvidenceDecoder.evidence(item, "\(field).evidence.evidence[\(i)]"))
+            evidence.append(.duplicateVote(try EvidenceDecoder.evidence(item, "\(field).evidence.evidence[\(i)]")))
         }
         return Block(header: try header(b["header"], field + ".header"), data: BlockData(txs: txs), evidence: evidence,
                      lastCommit: try commit(b["last_commit"], field + ".last_commit"))

@@ -64,6 +64,30 @@ enum TypesJSON {
     }
 
     /// Evidence is an interface in Go, so it carries its registered amino name.
+    static func evidence(_ e: Evidence) -> JSONValue {
+        switch e {
+        case .duplicateVote(let dve): evidence(dve)
+        case .lightClientAttack(let lca): evidence(lca)
+        }
+    }
+
+    /// CometBFT's JSON: the conflicting light block as `signed_header` and `validator_set`.
+    static func evidence(_ e: LightClientAttackEvidence) -> JSONValue {
+        let set = e.conflictingValidators
+        let validatorSet: JSONValue = .obj(["validators": .array(set.validators.map(validator)),
+                                            "proposer": set.proposer.map(validator) ?? .null,
+                                            "total_voting_power": .int64(set.totalVotingPower)])
+        let block: JSONValue = .obj(["signed_header": .obj(["header": header(e.conflictingHeader),
+                                                            "commit": commit(e.conflictingCommit)]),
+                                     "validator_set": validatorSet])
+        return .obj(["type": .string("tendermint/LightClientAttackEvidence"),
+                     "value": .obj(["conflicting_block": block,
+                                    "common_height": .int64(e.commonHeight),
+                                    "byzantine_validators": .array(e.byzantineValidators.map(validator)),
+                                    "total_voting_power": .int64(e.totalVotingPower),
+                                    "timestamp": time(e.timestamp)])])
+    }
+
     static func evidence(_ e: DuplicateVoteEvidence) -> JSONValue {
         .obj(["type": .string("tendermint/DuplicateVoteEvidence"),
               "value": .obj(["vote_a": vote(e.voteA),
@@ -76,7 +100,7 @@ enum TypesJSON {
     static func block(_ b: Block) -> JSONValue {
         .obj(["header": header(b.header),
               "data": .obj(["txs": .array(b.data.txs.map { .base64($0) })]),
-              "evidence": .obj(["evidence": .array(b.evidence.map(evidence))]),
+              "evidence": .obj(["evidence": .array(b.evidence.map { evidence($0) })]),
               "last_commit": b.lastCommit.map(commit) ?? .null])
     }
 
